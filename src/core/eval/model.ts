@@ -1,0 +1,123 @@
+// What an evaluation produces, from one scored output up to the verdict of a review.
+// The report module renders these; nothing here knows about Markdown or GitHub.
+
+import type { Diagnostic } from "../diagnostics.js";
+import type { TokenUsage } from "../providers/port.js";
+
+export type Side = "base" | "head";
+
+export interface ScoreResult {
+  /** Evaluator name, e.g. `contains-refund`, `similarity`. */
+  name: string;
+  /** 0..1 */
+  score: number;
+  pass: boolean;
+  /** Why, in one line (judge reasoning, expected vs actual, ...). */
+  reason?: string;
+  weight: number;
+}
+
+/** One case on one side, after all repeats. */
+export interface CaseResult {
+  caseId: string;
+  side: Side;
+  /** Output of the first repeat (what reports show). */
+  output: string;
+  /** Set when the model could not be reached for this case: the case is not scored. */
+  error?: { kind: string; message: string };
+  scores: ScoreResult[];
+  /** Weighted mean of `scores`, averaged over repeats (0..1). */
+  score: number;
+  pass: boolean;
+  /** Repeats that passed / ran. */
+  passes: number;
+  repeats: number;
+  usage: TokenUsage;
+  costUsd: number;
+  latencyMs: number;
+}
+
+export interface SideResult {
+  side: Side;
+  /** The prompt as evaluated: its path and version on this side. */
+  promptPath: string;
+  version?: string;
+  model?: string;
+  cases: CaseResult[];
+  /** Mean score over scored cases (errors excluded), 0..1; undefined when no case could be scored. */
+  meanScore?: number;
+  passRate?: number;
+  costUsd: number;
+  latencyP50Ms?: number;
+  latencyP95Ms?: number;
+  errors: number;
+}
+
+export type CaseStatus = "improved" | "regressed" | "unchanged" | "new" | "removed" | "error";
+
+export interface CaseComparison {
+  caseId: string;
+  status: CaseStatus;
+  base?: CaseResult;
+  head?: CaseResult;
+  /** head.score - base.score when both sides scored */
+  delta?: number;
+}
+
+export interface ConfidenceInterval {
+  low: number;
+  high: number;
+  /** e.g. 0.95 */
+  level: number;
+}
+
+export type PromptChange = "added" | "modified" | "removed" | "renamed" | "dependency";
+
+export interface PromptComparison {
+  promptId: string;
+  path: string;
+  previousPath?: string;
+  change: PromptChange;
+  base?: SideResult;
+  head?: SideResult;
+  cases: CaseComparison[];
+  /** head mean - base mean over cases scored on both sides. */
+  scoreDelta?: number;
+  interval?: ConfidenceInterval;
+  /** True when the interval contains 0: the delta may be noise. */
+  withinNoise?: boolean;
+  costDeltaUsd?: number;
+  latencyP50DeltaMs?: number;
+  /** Case ids present on the base golden set but missing on the head. */
+  removedCases: string[];
+}
+
+export type Conclusion = "success" | "failure" | "neutral";
+
+export interface GateFinding {
+  promptId: string;
+  gate: string;
+  passed: boolean;
+  message: string;
+}
+
+export interface Verdict {
+  conclusion: Conclusion;
+  /** One line for a check-run title. */
+  title: string;
+  findings: GateFinding[];
+  /** Why the verdict is neutral (provider unreachable, no golden set, ...). */
+  reasons: string[];
+}
+
+/** Everything one review found; the single input of every report format. */
+export interface ReviewResult {
+  baseRef: string;
+  headRef: string;
+  comparisons: PromptComparison[];
+  diagnostics: Diagnostic[];
+  verdict: Verdict;
+  /** Unified diffs of prompt files, keyed by prompt id. */
+  diffs: Record<string, string>;
+  stats: { requestsSent: number; cacheHits: number; durationMs: number };
+}

@@ -1,0 +1,55 @@
+// The port through which the core reads a repository at one revision. Hosts implement it:
+// the CLI with `git`, the App and the Action with one batched GraphQL query per call.
+
+export type FileBlob =
+  | { kind: "text"; text: string; size: number }
+  | { kind: "binary"; size: number }
+  | { kind: "too-large"; size: number }
+  | { kind: "missing" };
+
+export interface TreeReader {
+  /** The revision this reader reads (a commit SHA, or a label such as `working tree`). */
+  readonly ref: string;
+  /** Every file path in the revision (repository-relative, `/`-separated). */
+  list(): Promise<string[]>;
+  /** Reads many files at once; every requested path is present in the result. */
+  read(paths: readonly string[]): Promise<Map<string, FileBlob>>;
+}
+
+/** Files larger than this are not parsed (prompt files are small; a 5 MB file is a mistake). */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Turns raw bytes into a FileBlob: binary when it contains a NUL byte or is not valid
+ * UTF-8, too-large past `MAX_FILE_BYTES`. A UTF-8 BOM is removed.
+ */
+export function blobFromBytes(bytes: Uint8Array, maxBytes = MAX_FILE_BYTES): FileBlob {
+  if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
+  if (bytes.includes(0)) return { kind: "binary", size: bytes.byteLength };
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return { kind: "binary", size: bytes.byteLength };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { kind: "text", text, size: bytes.byteLength };
+}
+
+/** A TreeReader over an in-memory map of path -> text; used by tests and by the demo. */
+export function memoryTree(files: Record<string, string>, ref = "memory"): TreeReader {
+  return {
+    ref,
+    async list() {
+      return Object.keys(files).sort();
+    },
+    async read(paths) {
+      const out = new Map<string, FileBlob>();
+      for (const p of paths) {
+        const text = files[p];
+        out.set(p, text === undefined ? { kind: "missing" } : blobFromBytes(new TextEncoder().encode(text)));
+      }
+      return out;
+    },
+  };
+}
