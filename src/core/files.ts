@@ -53,3 +53,11 @@ export function memoryTree(files: Record<string, string>, ref = "memory"): TreeR
     },
   };
 }
+
+/** A path changed between two revisions (from a PR's file list or `git diff --name-status`). */
+export interface ChangedPath {
+  path: string;
+  status: "added" | "removed" | "modified" | "renamed";
+  /** For renames: the path on the base. */
+  previousPath?: string;
+}

@@ -38,6 +38,8 @@ export interface PullRequestInfo extends PullRef {
   mergedBy?: string;
   htmlUrl: string;
   labels: string[];
+  /** GitHub's count of changed files; more than `listPullRequestFiles` returns when it hit the limit. */
+  changedFiles?: number;
   base: { ref: string; sha: string; repo: RepoRef };
   head: { ref: string; sha: string; repo: RepoRef };
 }
@@ -124,7 +126,10 @@ export interface GitHubPort {
   getPullRequest(pr: PullRef): Promise<PullRequestInfo>;
   /** Paginated; renames carry `previousPath`; stops at GitHub's 3,000-file limit and says so. */
   listPullRequestFiles(pr: PullRef): Promise<PullRequestFiles>;
-  /** Every file path at a commit (one recursive tree read). */
+  /**
+   * Every file path at a commit (one recursive tree read). When GitHub truncates the tree, the
+   * Octokit implementation throws `TreeTruncatedError` (src/github/errors.ts) carrying the partial list.
+   */
   listTree(repo: RepoRef, sha: string): Promise<string[]>;
   /** Many files at many commits in one GraphQL query. Keys are `${sha}:${path}`. */
   readFiles(repo: RepoRef, files: readonly FileAt[]): Promise<Map<string, FileBlob>>;

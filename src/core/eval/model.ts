@@ -15,6 +15,11 @@ export interface ScoreResult {
   /** Why, in one line (judge reasoning, expected vs actual, ...). */
   reason?: string;
   weight: number;
+  /**
+   * The scorer could not run (judge or embedder unreachable, judge answer unusable is NOT an
+   * error): score is 0 and pass false, but the case should be treated as not evaluated.
+   */
+  error?: boolean;
 }
 
 /** One case on one side, after all repeats. */
@@ -62,6 +67,10 @@ export interface CaseComparison {
   head?: CaseResult;
   /** head.score - base.score when both sides scored */
   delta?: number;
+  /** Where the case is defined (golden file or inline testData), for annotations. */
+  source?: { file: string; line: number };
+  /** The case's variables, for reports. */
+  vars?: Record<string, unknown>;
 }
 
 export interface ConfidenceInterval {

@@ -18,6 +18,8 @@ export interface VariableSpec {
   type?: string;
   required?: boolean;
   description?: string;
+  /** Used when a render gets no value for this variable (Dotprompt `input.default`, Prompty `default`). */
+  default?: unknown;
   line?: number;
 }
 
@@ -41,6 +43,8 @@ export interface PromptPositions {
   owners?: number;
   golden?: number;
   testData?: number;
+  /** Line of each inline testData row, in order (when the parser knows them). */
+  testDataRows?: number[];
   messages?: number;
 }
 

@@ -18,6 +18,8 @@ export interface ModelRequest {
   jsonSchema?: unknown;
   /** Which repetition of the same case this is (0-based); part of the cache key. */
   repeat: number;
+  /** Who asked (e.g. `support/summary#case-3 (head)`), for error messages; not part of the cache key. */
+  label?: string;
 }
 
 export interface TokenUsage {
@@ -73,4 +75,9 @@ export interface ModelProvider {
   readonly name: string;
   /** `model` is the part after the provider prefix (`gpt-4o-mini` for `openai/gpt-4o-mini`). */
   complete(request: ModelRequest & { modelName: string }, options?: CompleteOptions): Promise<ModelResponse>;
+  /**
+   * True when the provider's `latencyMs` is the truth (echo: 0, replay: the recorded value);
+   * otherwise the runner replaces it with the wall time it measured.
+   */
+  readonly reportsLatency?: boolean;
 }

@@ -1,0 +1,50 @@
+// The `promptops` command: parses arguments and hands each subcommand the same CliIO.
+
+import { Command, CommanderError } from "commander";
+import { processIO, EXIT, type CliIO } from "./io.js";
+import { pathToFileURL } from "node:url";
+
+type Registrar = (program: Command, io: CliIO) => void;
+
+/** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
+async function registrars(): Promise<Registrar[]> {
+  const modules = await Promise.all([
+    import("./commands/lint.js"),
+    import("./commands/show.js"),
+    import("./commands/diff.js"),
+    import("./commands/init.js"),
+  ]);
+  return modules.map((m) => m.register);
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const scoped: CliIO = {
+    ...io,
+    setExitCode(code) {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  const program = new Command("promptops")
+    .description("Review changes to LLM prompts: lint, evaluate base vs head, owners and versions.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError("(run `promptops --help` for usage)");
+  for (const register of await registrars()) register(program, scoped);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    io.stderr(`promptops: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (io.env.PROMPTOPS_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return EXIT.error;
+  }
+  return exitCode;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

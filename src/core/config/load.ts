@@ -1,0 +1,201 @@
+// Turns the text of `.github/promptops.yml` into a validated PromptOpsConfig with defaults, or
+// into diagnostics at the offending line:col (callers treat config errors as fatal).
+
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
+import { CONFIG_SCHEMA } from "./schema.js";
+
+export interface LoadedConfig {
+  config: PromptOpsConfig;
+  diagnostics: Diagnostic[];
+}
+
+/** A config file has no business with more aliases than this; more is a resource-exhaustion attempt. */
+const MAX_ALIASES = 50;
+
+let validator: ValidateFunction | undefined;
+function validate(value: unknown): ErrorObject[] {
+  validator ??= new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
+  return validator(value) ? [] : [...(validator.errors ?? [])];
+}
+
+export function loadConfig(text: string | undefined, file: string = CONFIG_PATH): LoadedConfig {
+  if (text === undefined || text.trim() === "") return { config: defaults(), diagnostics: [] };
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  const at = (offset: number | undefined) => {
+    const pos = lineCounter.linePos(offset ?? 0);
+    return { line: pos.line, column: pos.col };
+  };
+  const diag = (offset: number | undefined, message: string, rule: string): Diagnostic => ({
+    file,
+    ...at(offset),
+    severity: "error",
+    message,
+    rule,
+  });
+
+  if (doc.errors.length > 0) {
+    return {
+      config: defaults(),
+      diagnostics: doc.errors.map((e) => diag(e.pos[0], firstLine(e.message), "config-syntax")),
+    };
+  }
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    return { config: defaults(), diagnostics: [diag(0, `cannot read YAML: ${(e as Error).message}`, "config-syntax")] };
+  }
+  if (value === null || value === undefined) return { config: defaults(), diagnostics: [] };
+  if (!isPlainObject(value)) {
+    return {
+      config: defaults(),
+      diagnostics: [diag(doc.contents?.range?.[0], "the config must be a mapping of sections (prompts, gates, ...)", "config-schema")],
+    };
+  }
+
+  // `gates:` with nothing under it means "no settings here", not "gates is null".
+  const user = dropNulls(value);
+  const errors = validate(user);
+  if (errors.length > 0) {
+    const diagnostics = errors.map((e) => {
+      const path = pointerSegments(e.instancePath);
+      if (e.keyword === "additionalProperties") {
+        const key = String((e.params as { additionalProperty: string }).additionalProperty);
+        const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+        const hint = closest(key, known);
+        const where = path.length > 0 ? ` in ${displayPath(path)}` : "";
+        const suffix = hint ? ` (did you mean ${hint}?)` : known.length ? ` (expected one of: ${known.join(", ")})` : "";
+        return diag(keyNodeAt(doc.contents, [...path, key])?.range?.[0], `unknown key "${key}"${where}${suffix}`, "config-unknown-key");
+      }
+      return diag(valueNodeAt(doc.contents, path)?.range?.[0], schemaMessage(path, e), "config-schema");
+    });
+    return { config: defaults(), diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+  }
+  return { config: mergeDefaults(DEFAULT_CONFIG, user) as PromptOpsConfig, diagnostics: [] };
+}
+
+function defaults(): PromptOpsConfig {
+  return structuredClone(DEFAULT_CONFIG);
+}
+
+function schemaMessage(path: string[], e: ErrorObject): string {
+  const name = path.length > 0 ? displayPath(path) : "the config";
+  switch (e.keyword) {
+    case "type": {
+      const expected = String((e.params as { type: string }).type).replace(",", " or ");
+      return `${name} must be ${article(expected)}, not ${describe(e.data)}`;
+    }
+    case "enum":
+      return `${name} must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).join(", ")}`;
+    case "required":
+      return `${name} is missing "${(e.params as { missingProperty: string }).missingProperty}"`;
+    default:
+      return `${name} ${e.message ?? "is invalid"}`;
+  }
+}
+
+function article(type: string): string {
+  const word = type === "integer" ? "an integer" : type === "object" ? "a mapping" : type === "array" ? "a list" : `a ${type}`;
+  return word;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function displayPath(path: string[]): string {
+  return path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : /^[\w-]+$/.test(p) ? (i === 0 ? p : `.${p}`) : `["${p}"]`)).join("");
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === "") return [];
+  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function pairAt(node: unknown, key: string) {
+  if (!isMap(node)) return undefined;
+  return node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+}
+
+function valueNodeAt(root: unknown, path: string[]): Node | undefined {
+  let node: unknown = root;
+  for (const seg of path) {
+    if (isSeq(node)) node = node.items[Number(seg)];
+    else node = pairAt(node, seg)?.value;
+    if (node === undefined || node === null) return undefined;
+  }
+  return node as Node;
+}
+
+function keyNodeAt(root: unknown, path: string[]): Node | undefined {
+  const parent = valueNodeAt(root, path.slice(0, -1));
+  const key = pairAt(parent, path[path.length - 1]!)?.key;
+  return isScalar(key) ? key : undefined;
+}
+
+/** The known key nearest to a typo, when it is near enough to be a plausible misspelling. */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function dropNulls(v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue;
+    out[k] = isPlainObject(x) ? dropNulls(x) : x;
+  }
+  return out;
+}
+
+/** Objects merge key by key; anything else (lists included) replaces the default. */
+function mergeDefaults(base: unknown, user: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(user)) return structuredClone(user);
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [k, v] of Object.entries(user)) out[k] = k in out ? mergeDefaults(out[k], v) : structuredClone(v);
+  return out;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.line}:${d.column}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,228 @@
+// Reads a golden-set file (JSONL, YAML, JSON or CSV) into a GoldenSet. A bad row is reported at
+// its line and skipped; the other rows are kept.
+
+import { parse as parseCsv } from "csv-parse/sync";
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import type { Diagnostic } from "../diagnostics.js";
+import { caseFromRow, dedupeCases, isPlainObject } from "./cases.js";
+import type { GoldenCase, GoldenSet } from "./model.js";
+
+export type GoldenFormat = "jsonl" | "yaml" | "json" | "csv";
+
+export interface ParsedGolden {
+  set: GoldenSet;
+  diagnostics: Diagnostic[];
+}
+
+export function goldenFormatOf(path: string): GoldenFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
+  if (lower.endsWith(".yml") || lower.endsWith(".yaml")) return "yaml";
+  if (lower.endsWith(".json")) return "json";
+  if (lower.endsWith(".csv")) return "csv";
+  return undefined;
+}
+
+export function parseGoldenFile(path: string, text: string): ParsedGolden {
+  const diagnostics: Diagnostic[] = [];
+  const format = goldenFormatOf(path);
+  let cases: GoldenCase[] = [];
+  const normalized = text.replace(/\r\n?/g, "\n");
+  switch (format) {
+    case "jsonl":
+      cases = fromJsonLines(path, normalized, diagnostics);
+      break;
+    case "yaml":
+      cases = fromYaml(path, normalized, diagnostics);
+      break;
+    case "json":
+      cases = fromJson(path, normalized, diagnostics);
+      break;
+    case "csv":
+      cases = fromCsv(path, normalized, diagnostics);
+      break;
+    default:
+      diagnostics.push(problem(path, 1, 1, "unsupported golden-set file type; use .jsonl, .yml, .yaml, .json or .csv", "golden-format"));
+  }
+  return { set: { file: path, cases: dedupeCases(cases, diagnostics) }, diagnostics };
+}
+
+function problem(file: string, line: number, column: number, message: string, rule = "golden-syntax"): Diagnostic {
+  return { file, line, column, severity: "error", message, rule };
+}
+
+function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+  const cases: GoldenCase[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "") return;
+    let row: unknown;
+    try {
+      row = JSON.parse(raw);
+    } catch (e) {
+      const column = jsonErrorOffset(e as Error, raw) + 1;
+      diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}`));
+      return;
+    }
+    const c = caseFromRow(row, { file, line }, diagnostics);
+    if (c) cases.push(c);
+  });
+  return cases;
+}
+
+function fromJson(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const { line, column } = lineCol(text, jsonErrorOffset(e as Error, text));
+    diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}`));
+    return [];
+  }
+  // JSON is YAML, so the YAML parser gives each row's line; values still come from JSON.parse.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const itemNodes = doc.errors.length === 0 ? rowNodes(doc.contents) : undefined;
+  const rows = rowsOf(value);
+  if (!rows) {
+    diagnostics.push(problem(file, 1, 1, "a JSON golden set must be an array of rows or an object with a \"cases\" array"));
+    return [];
+  }
+  return collect(file, rows, (i) => lineOfNode(itemNodes?.[i], lineCounter), diagnostics);
+}
+
+function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const pos = lineCounter.linePos(e.pos[0]);
+      diagnostics.push(problem(file, pos.line, pos.col, e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")));
+    }
+    return [];
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    diagnostics.push(problem(file, 1, 1, `cannot read YAML: ${(e as Error).message}`));
+    return [];
+  }
+  if (value === null || value === undefined) return [];
+  const rows = rowsOf(value);
+  if (!rows) {
+    diagnostics.push(problem(file, 1, 1, "a YAML golden set must be a list of rows or a mapping with a \"cases\" list"));
+    return [];
+  }
+  const nodes = rowNodes(doc.contents);
+  return collect(file, rows, (i) => lineOfNode(nodes?.[i], lineCounter), diagnostics);
+}
+
+function fromCsv(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+  let records: { record: Record<string, string>; raw: string; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, {
+      columns: (header: string[]) => {
+        const seen = new Set<string>();
+        for (const h of header) {
+          if (seen.has(h)) diagnostics.push(problem(file, 1, 1, `duplicate column "${h}" in the header row`));
+          seen.add(h);
+        }
+        return header.map((h) => h.trim());
+      },
+      info: true,
+      raw: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      bom: true,
+      on_skip: (err) => {
+        if (err) diagnostics.push(problem(file, Number(err.lines) || 1, 1, csvMessage(err.message)));
+        return undefined;
+      },
+    }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    diagnostics.push(problem(file, err.lines ?? 1, 1, csvMessage(err.message)));
+    return [];
+  }
+  const cases: GoldenCase[] = [];
+  for (const { record, raw, info } of records) {
+    // csv-parse reports the line a record ends on; quoted values can span lines.
+    const spanned = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
+    const line = info.lines - spanned;
+    const row: Record<string, unknown> = {};
+    const vars: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(record)) {
+      if (column === "expected" || column === "__expected") row.expected = value === "" ? undefined : value;
+      else if (column === "id" || column === "__id") {
+        if (value !== "") row.id = value;
+        if (column === "id") vars.id = value;
+      } else if (column.startsWith("vars.")) vars[column.slice(5)] = value;
+      else vars[column] = value;
+    }
+    row.vars = vars;
+    const c = caseFromRow(row, { file, line }, diagnostics);
+    if (c) cases.push(c);
+  }
+  return cases;
+}
+
+function csvMessage(message: string): string {
+  return `invalid CSV: ${message.replace(/ on line \d+$/, "").replace(/ at line \d+/, "")}`;
+}
+
+function rowsOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  if (isPlainObject(value) && Array.isArray(value.cases)) return value.cases;
+  return undefined;
+}
+
+function rowNodes(contents: unknown): (Node | undefined)[] | undefined {
+  if (isSeq(contents)) return contents.items as Node[];
+  if (isMap(contents)) {
+    const cases = contents.get("cases", true);
+    if (isSeq(cases)) return cases.items as Node[];
+  }
+  return undefined;
+}
+
+function lineOfNode(node: Node | undefined, lineCounter: LineCounter): number {
+  return node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+}
+
+function collect(file: string, rows: unknown[], lineOf: (index: number) => number, diagnostics: Diagnostic[]): GoldenCase[] {
+  const cases: GoldenCase[] = [];
+  rows.forEach((row, i) => {
+    const c = caseFromRow(row, { file, line: lineOf(i) }, diagnostics);
+    if (c) cases.push(c);
+  });
+  return cases;
+}
+
+/**
+ * Where JSON.parse failed, as a character offset. V8 words this differently across versions:
+ * "at position 12", or only a snippet of the text around the unexpected token.
+ */
+function jsonErrorOffset(e: Error, text: string): number {
+  const m = /at position (\d+)/.exec(e.message);
+  if (m) return Number(m[1]);
+  if (/Unexpected end of JSON input/.test(e.message)) return text.length;
+  // The snippet starts 10 characters before the token when it is cut ("...").
+  const snippet = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(e.message);
+  if (snippet) {
+    const [, token, cut, context] = snippet as unknown as [string, string, string | undefined, string];
+    const start = text.indexOf(context);
+    if (start >= 0) return start + (cut ? 10 : Math.max(0, context.indexOf(token)));
+  }
+  return 0;
+}
+
+function jsonErrorText(e: Error): string {
+  return e.message.replace(/ in JSON at position \d+.*$/, "").replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, "");
+}
+
+function lineCol(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - before.lastIndexOf("\n") };
+}

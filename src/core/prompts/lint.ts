@@ -1,0 +1,197 @@
+// Lint: problems in prompts, partials and golden sets that a reviewer would otherwise find by
+// hand, each a Diagnostic at file:line:col with a stable rule name.
+
+import type { PromptOpsConfig } from "../config/model.js";
+import { sortDiagnostics, type Diagnostic, type Severity } from "../diagnostics.js";
+import { goldenCandidates } from "../golden/locate.js";
+import { checkBump, isValidVersion } from "../versions/bump.js";
+import { idTagProblem } from "../versions/tags.js";
+import type { Workspace } from "../workspace.js";
+import type { Prompt } from "./model.js";
+import { partialClosure } from "./render.js";
+import { analyzeTemplate, promptTemplateRefs, type TemplateRef } from "./template.js";
+
+export interface LintOptions {
+  /** The base revision, for the version-bump rule. */
+  base?: Workspace;
+}
+
+export interface LintContext {
+  ws: Workspace;
+  config: PromptOpsConfig;
+  /** The same prompt on the base revision, when there is one. */
+  base?: Prompt;
+}
+
+/** Every problem in the workspace: what loading found plus every prompt's lint, sorted. */
+export function lintWorkspace(ws: Workspace, config: PromptOpsConfig, options: LintOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [...ws.diagnostics];
+  for (const prompt of ws.prompts.values()) {
+    out.push(...lintPrompt(prompt, { ws, config, base: options.base ? basePromptOf(prompt, options.base) : undefined }));
+  }
+  out.push(...duplicateIds([...ws.prompts.values()]));
+  return sortDiagnostics(dedupe(out));
+}
+
+/** The base version of a prompt: same path, else (after a rename) the same id. */
+function basePromptOf(prompt: Prompt, base: Workspace): Prompt | undefined {
+  const samePath = base.prompts.get(prompt.path);
+  if (samePath) return samePath;
+  for (const p of base.prompts.values()) if (p.id === prompt.id) return p;
+  return undefined;
+}
+
+/** The lint rules that concern one prompt (duplicate ids need the whole workspace). */
+export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
+  const { ws, config } = ctx;
+  const out: Diagnostic[] = [];
+  const at = (line: number | undefined, column: number, severity: Severity, rule: string, message: string) =>
+    out.push({ file: prompt.path, line: line ?? 1, column, severity, message, rule });
+
+  const refs = promptTemplateRefs(prompt);
+  for (const e of refs.errors) at(e.line, e.column, "error", "template-syntax", e.message);
+
+  // Partials: missing ones and cycles, reported at the `{{> name}}` that leads to them.
+  const partialTexts = new Map([...ws.partials].map(([name, p]) => [name, p.text]));
+  const viaPartials: { ref: TemplateRef; names: string[] }[] = [];
+  let partialsComplete = true;
+  const reported = new Set<string>();
+  for (const ref of refs.partials) {
+    const text = partialTexts.get(ref.name);
+    if (text === undefined) {
+      partialsComplete = false;
+      if (!reported.has(`missing:${ref.name}`)) {
+        at(ref.line, ref.column, "error", "missing-partial", `partial "${ref.name}" not found${searchedIn(config)}`);
+        reported.add(`missing:${ref.name}`);
+      }
+      continue;
+    }
+    const closure = partialClosure(`{{> ${JSON.stringify(ref.name)}}}`, partialTexts);
+    viaPartials.push({ ref, names: closure.used });
+    for (const name of closure.missing) {
+      partialsComplete = false;
+      if (reported.has(`missing:${name}`)) continue;
+      reported.add(`missing:${name}`);
+      at(ref.line, ref.column, "error", "missing-partial", `partial "${name}" (used by partial "${ref.name}") not found${searchedIn(config)}`);
+    }
+    if (closure.cycle && !reported.has("cycle")) {
+      reported.add("cycle");
+      at(ref.line, ref.column, "error", "partial-cycle", `partials include each other in a cycle: ${closure.cycle.join(" -> ")}`);
+    }
+  }
+
+  // Variables the template reads, its own and those of the partials it pulls in.
+  const used = new Map<string, TemplateRef>();
+  for (const v of refs.variables) if (!used.has(v.name)) used.set(v.name, v);
+  const usedInPartials = new Map<string, { ref: TemplateRef; partial: string }>();
+  for (const { ref, names } of viaPartials) {
+    for (const name of names) {
+      for (const v of analyzeTemplate(ws.partials.get(name)!.text).variables) {
+        if (!used.has(v.name) && !usedInPartials.has(v.name)) usedInPartials.set(v.name, { ref, partial: name });
+      }
+    }
+  }
+
+  // A prompt that declares no variables has them inferred from its template: nothing to compare.
+  const declared = new Map(prompt.variables.map((v) => [v.name, v]));
+  if (declared.size > 0) {
+    for (const [name, ref] of used) {
+      if (!declared.has(name)) at(ref.line, ref.column, "error", "undeclared-variable", `variable "${name}" is used but not declared`);
+    }
+    for (const [name, { ref, partial }] of usedInPartials) {
+      if (!declared.has(name)) {
+        at(ref.line, ref.column, "error", "undeclared-variable", `variable "${name}" (used by partial "${partial}") is not declared`);
+      }
+    }
+    if (partialsComplete && refs.errors.length === 0) {
+      for (const v of prompt.variables) {
+        if (!used.has(v.name) && !usedInPartials.has(v.name)) {
+          at(v.line, 1, "warning", "unused-variable", `variable "${v.name}" is declared but never used in the template`);
+        }
+      }
+    }
+  }
+
+  // Golden set: the named file must exist; a prompt without any golden set cannot be evaluated.
+  const golden = ws.golden.get(prompt.path);
+  if (prompt.golden !== undefined && !ws.goldenPaths.has(prompt.path)) {
+    const looked = goldenCandidates(prompt, config);
+    at(prompt.positions.golden, 1, "error", "missing-golden", `golden set "${prompt.golden}" not found (looked for ${looked.join(", ")})`);
+  } else if (!golden || golden.cases.length === 0) {
+    const why = golden ? `its golden set ${golden.file} has no cases` : "it has no golden set";
+    at(1, 1, config.gates.requireGolden ? "error" : "warning", "missing-golden",
+      `prompt "${prompt.id}" cannot be evaluated: ${why} (add testData, promptops.golden, or ${goldenCandidates({ path: prompt.path }, config)[0] ?? "a golden file"})`);
+  }
+
+  if (golden) {
+    const needed = declared.size > 0
+      ? prompt.variables.filter((v) => v.required !== false && v.default === undefined).map((v) => v.name)
+      : [...used.keys(), ...usedInPartials.keys()];
+    for (const c of golden.cases) {
+      const lacking = needed.filter((name) => c.vars[name] === undefined);
+      if (lacking.length === 0) continue;
+      out.push({
+        file: c.source.file,
+        line: c.source.line,
+        column: 1,
+        severity: "error",
+        message: `golden case "${c.id}" has no value for ${plural("variable", lacking)} ${lacking.map((n) => `"${n}"`).join(", ")} of ${prompt.path}`,
+        rule: "golden-missing-variable",
+      });
+    }
+  }
+
+  if (prompt.version !== undefined && !isValidVersion(prompt.version)) {
+    const hint = /^v/i.test(prompt.version) && isValidVersion(prompt.version.slice(1)) ? `; write ${prompt.version.slice(1)}, without the "v"` : "; expected MAJOR.MINOR.PATCH, e.g. 1.0.0";
+    at(prompt.positions.version, 1, "error", "invalid-semver", `version "${prompt.version}" is not valid semver${hint}`);
+  }
+
+  if (ctx.base && config.versioning.requireBump) {
+    const bump = checkBump(ctx.base, prompt, config.versioning.mode);
+    if (bump.diagnostic && bump.diagnostic.rule !== "invalid-semver") out.push(bump.diagnostic);
+  }
+
+  const tagProblem = idTagProblem(prompt.id, config.versioning.tag);
+  if (tagProblem) at(prompt.positions.id, 1, "error", "invalid-tag-id", tagProblem);
+
+  return out;
+}
+
+function duplicateIds(prompts: Prompt[]): Diagnostic[] {
+  const byId = new Map<string, Prompt[]>();
+  for (const p of prompts) byId.set(p.id, [...(byId.get(p.id) ?? []), p]);
+  const out: Diagnostic[] = [];
+  for (const [id, group] of byId) {
+    if (group.length < 2) continue;
+    for (const p of group) {
+      const others = group.filter((o) => o !== p).map((o) => o.path).join(", ");
+      out.push({
+        file: p.path,
+        line: p.positions.id ?? 1,
+        column: 1,
+        severity: "error",
+        message: `prompt id "${id}" is also used by ${others}; ids must be unique (set promptops.id)`,
+        rule: "duplicate-id",
+      });
+    }
+  }
+  return out;
+}
+
+function searchedIn(config: PromptOpsConfig): string {
+  return config.prompts.partials.length > 0 ? ` (partials are read from ${config.prompts.partials.join(", ")})` : "";
+}
+
+function plural(word: string, list: unknown[]): string {
+  return list.length === 1 ? word : `${word}s`;
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.file}:${d.line}:${d.column}:${d.rule}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,59 @@
+// Dotprompt `.prompt`: YAML front matter (model, config, input/output schemas in Picoschema
+// or JSON Schema) and a Handlebars body split into messages at `{{role "..."}}` markers.
+
+import type { Prompt } from "../model.js";
+import { dotpromptRoleMarkers, splitMessages } from "./body.js";
+import type { ParseContext } from "./context.js";
+import { buildPrompt, emptyFields, FieldReader, isRecord, normalizeParameters, readPromptOps } from "./fields.js";
+import { parseFrontMatter, rawOf, splitFrontMatter } from "./frontmatter.js";
+import { picoschemaToJsonSchema, schemaVariables } from "./picoschema.js";
+
+export function parseDotprompt(path: string, text: string, ctx: ParseContext): Prompt | undefined {
+  const split = splitFrontMatter(text, ctx);
+  if (!split) return undefined;
+  const src = parseFrontMatter(split, ctx);
+  if (!src) return undefined;
+  const r = new FieldReader(src, ctx);
+  const fields = emptyFields(rawOf(src));
+
+  fields.name = r.string(["name"]);
+  fields.description = r.string(["description"]);
+  const model = r.string(["model"]);
+  if (model !== undefined) {
+    fields.model = model;
+    fields.positions.model = r.line(["model"]);
+  }
+  const config = r.record(["config"]);
+  if (config) fields.parameters = normalizeParameters(config);
+
+  if (r.record(["input"])) {
+    fields.variables = schemaVariables(r, ["input", "schema"]);
+    const defaults = r.record(["input", "default"]);
+    for (const [name, value] of Object.entries(defaults ?? {})) {
+      const declared = fields.variables.find((v) => v.name === name);
+      if (declared) declared.default = value;
+      else fields.variables.push({ name, default: value, line: r.line(["input", "default", name]) });
+    }
+  }
+  if (r.record(["output"])) {
+    const format = r.string(["output", "format"]);
+    if (format === "json") fields.responseFormat = "json_object";
+    else if (format === "text") fields.responseFormat = "text";
+    else if (format !== undefined) r.fail(["output", "format"], `\`output.format\` must be json or text; got ${JSON.stringify(format)}`, "warning");
+    const schema = r.get(["output", "schema"]);
+    if (schema !== undefined && schema !== null) {
+      fields.jsonSchema = picoschemaToJsonSchema(schema, (message) => r.fail(["output", "schema"], message));
+    }
+  }
+  // Our block may override the Picoschema-derived variables with richer specs.
+  const declaredBySchema = fields.variables;
+  readPromptOps(r, [], fields);
+  if (fields.variables !== declaredBySchema && isRecord(r.get(["input", "schema"]))) {
+    r.fail(["promptops", "variables"], "variables are declared both in `input.schema` and `promptops.variables`; `promptops.variables` wins", "warning");
+  }
+
+  fields.messages = splitMessages(split.body, split.bodyLine, dotpromptRoleMarkers(split.body), "user", ctx);
+  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
+  if (fields.messages.length === 0) ctx.error(split.bodyLine, 1, "the prompt template is empty: write it after the front matter", "schema");
+  return buildPrompt(path, "dotprompt", fields);
+}

@@ -1,0 +1,56 @@
+// Splits `---`-delimited YAML front matter from the body of Dotprompt, Prompty and Markdown
+// prompt files, remembering the file line where each part starts.
+
+import type { ParseContext } from "./context.js";
+import { isRecord } from "./fields.js";
+import { parseYaml, type YamlSource } from "./yaml.js";
+
+export interface FrontMatterSplit {
+  /** The YAML between the fences; undefined when the file has no front matter. */
+  yaml?: string;
+  /** File line of the YAML's first line. */
+  yamlLine: number;
+  body: string;
+  /** File line of the body's first line. */
+  bodyLine: number;
+}
+
+const OPEN = /^---[ \t]*$/;
+const CLOSE = /^(?:---|\.\.\.)[ \t]*$/;
+
+/** Undefined (with a diagnostic) when the front matter is opened but never closed. */
+export function splitFrontMatter(text: string, ctx: ParseContext): FrontMatterSplit | undefined {
+  const firstBreak = text.indexOf("\n");
+  const firstLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
+  if (!OPEN.test(firstLine)) return { yamlLine: 1, body: text, bodyLine: 1 };
+  let offset = firstBreak === -1 ? text.length : firstBreak + 1;
+  let line = 2;
+  while (offset < text.length) {
+    const end = text.indexOf("\n", offset);
+    const current = end === -1 ? text.slice(offset) : text.slice(offset, end);
+    if (CLOSE.test(current)) {
+      const yaml = text.slice(firstBreak + 1, offset);
+      const body = end === -1 ? "" : text.slice(end + 1);
+      return { yaml, yamlLine: 2, body, bodyLine: line + 1 };
+    }
+    offset = end === -1 ? text.length : end + 1;
+    line++;
+  }
+  ctx.error(1, 1, "front matter opened with `---` on line 1 is never closed: add a `---` line after the YAML", "front-matter");
+  return undefined;
+}
+
+/** Parses the front matter YAML; an empty or missing one is an empty mapping. */
+export function parseFrontMatter(split: FrontMatterSplit, ctx: ParseContext): YamlSource | undefined {
+  const src = parseYaml(split.yaml ?? "", split.yamlLine, ctx);
+  if (!src) return undefined;
+  if (src.value !== null && src.value !== undefined && !isRecord(src.value)) {
+    ctx.error(split.yamlLine, 1, "front matter must be a YAML mapping (`key: value` lines)", "schema");
+    return undefined;
+  }
+  return src;
+}
+
+export function rawOf(src: YamlSource): Record<string, unknown> {
+  return isRecord(src.value) ? src.value : {};
+}

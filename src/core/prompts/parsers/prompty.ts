@@ -1,0 +1,95 @@
+// Prompty `.prompty` v1 (`model: {api, configuration, parameters}`, `inputs` map, `sample`)
+// and v2 (`model: {id, provider, connection, options}`, `inputs` list with `kind`), with a body
+// split into messages at `system:` / `user:` / `assistant:` lines.
+
+import type { Prompt } from "../model.js";
+import { roleLineMarkers, splitMessages } from "./body.js";
+import type { ParseContext } from "./context.js";
+import { buildPrompt, emptyFields, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
+import { parseFrontMatter, rawOf, splitFrontMatter } from "./frontmatter.js";
+
+export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
+  const split = splitFrontMatter(text, ctx);
+  if (!split) return undefined;
+  const src = parseFrontMatter(split, ctx);
+  if (!src) return undefined;
+  const r = new FieldReader(src, ctx);
+  const fields = emptyFields(rawOf(src));
+
+  fields.name = r.string(["name"]);
+  fields.description = r.string(["description"]);
+  readModel(r, fields);
+  if (r.has(["inputs"])) fields.variables = r.variables(["inputs"]);
+  readSample(r, fields);
+  readPromptOps(r, [], fields);
+
+  // Prompty's own parser gives text before the first role line to the system.
+  fields.messages = splitMessages(split.body, split.bodyLine, roleLineMarkers(split.body, false), "system", ctx);
+  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
+  if (fields.messages.length === 0) ctx.error(split.bodyLine, 1, "the prompt body is empty: write `system:` / `user:` sections after the front matter", "schema");
+  return buildPrompt(path, "prompty", fields);
+}
+
+function readModel(r: FieldReader, fields: PromptFields): void {
+  const model = r.get(["model"]);
+  if (model === undefined || model === null) return;
+  fields.positions.model = r.line(["model"]);
+  if (typeof model === "string") {
+    fields.model = model;
+    return;
+  }
+  if (!isRecord(model)) {
+    r.fail(["model"], "`model` must be a model name or a mapping");
+    return;
+  }
+  const id = r.string(["model", "id"]);
+  if (id !== undefined || model.provider !== undefined || model.options !== undefined) {
+    // v2
+    const provider = r.string(["model", "provider"]);
+    if (id === undefined) r.fail(["model"], "`model.id` is missing");
+    else fields.model = provider && !id.startsWith(`${provider}/`) ? `${provider}/${id}` : id;
+    takeParameters(r, fields, r.record(["model", "options"]));
+    return;
+  }
+  // v1
+  const config = r.record(["model", "configuration"]) ?? {};
+  const type = typeof config.type === "string" ? config.type : undefined;
+  const pick = (...keys: string[]) => keys.map((k) => config[k]).find((v): v is string => typeof v === "string" && v !== "");
+  let name: string | undefined;
+  let provider: string | undefined = type;
+  if (type === "azure_openai" || type === "azure") {
+    provider = "azure";
+    name = pick("azure_deployment", "name", "model");
+  } else {
+    name = pick("name", "model", "azure_deployment");
+  }
+  if (name === undefined) {
+    if (Object.keys(config).length > 0) r.fail(["model", "configuration"], "`model.configuration` names no model (`name` or `azure_deployment`)", "warning");
+  } else {
+    fields.model = provider && !name.startsWith(`${provider}/`) ? `${provider}/${name}` : name;
+  }
+  takeParameters(r, fields, r.record(["model", "parameters"]));
+}
+
+/** Parameters, with an OpenAI-style `response_format` moved to `responseFormat`. */
+function takeParameters(r: FieldReader, fields: PromptFields, params: Record<string, unknown> | undefined): void {
+  if (!params) return;
+  const normalized = normalizeParameters(params);
+  const format = normalized.responseFormat;
+  if (isRecord(format) && (format.type === "text" || format.type === "json_object" || format.type === "json_schema")) {
+    fields.responseFormat = format.type;
+    if (format.type === "json_schema" && format.json_schema !== undefined) fields.jsonSchema = format.json_schema;
+    delete normalized.responseFormat;
+  }
+  fields.parameters = normalized;
+}
+
+function readSample(r: FieldReader, fields: PromptFields): void {
+  const sample = r.get(["sample"]);
+  if (sample === undefined || sample === null) return;
+  fields.positions.testData = r.line(["sample"]);
+  if (isRecord(sample)) fields.testData.push(sample);
+  else if (Array.isArray(sample)) fields.testData.push(...r.testData(["sample"]));
+  else if (typeof sample === "string") r.fail(["sample"], "a `sample` file reference is not read; put the sample inline or in a golden set", "warning");
+  else r.fail(["sample"], "`sample` must be a mapping of input values");
+}

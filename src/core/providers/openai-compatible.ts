@@ -1,0 +1,99 @@
+// Chat completions through the official `openai` SDK: OpenAI itself and every server that
+// speaks its API (GitHub Models, Azure OpenAI v1, Ollama, vLLM). The SDK never retries: the
+// runner owns retries, timeouts and concurrency.
+
+import type OpenAI from "openai";
+import type { Price } from "../config/model.js";
+import { toProviderError } from "./errors.js";
+import { estimateUsage, jsonSchemaFormat, snakeParameters } from "./parameters.js";
+import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
+import { costOf } from "./prices.js";
+
+export interface OpenAICompatibleOptions {
+  /** `openai`, `github`, `ollama`, `vllm`: the provider name the runner limits by. */
+  name: string;
+  baseURL: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  defaultHeaders?: Record<string, string>;
+  prices?: Readonly<Record<string, Price>>;
+  /** Wall clock, only for HTTP-date `retry-after` headers. */
+  now?: () => number;
+}
+
+// OpenAI's reasoning models reject `max_tokens`; other compatible servers only know `max_tokens`.
+const REASONING_MODEL = /^(o\d|gpt-5)/;
+
+export function chatCompletionBody(request: ModelRequest & { modelName: string }, providerName: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    ...snakeParameters(request.parameters),
+    model: request.modelName,
+    messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
+  };
+  if (providerName === "openai" && REASONING_MODEL.test(request.modelName) && body.max_tokens !== undefined) {
+    body.max_completion_tokens ??= body.max_tokens;
+    delete body.max_tokens;
+  }
+  if (request.responseFormat === "json_object") body.response_format = { type: "json_object" };
+  if (request.responseFormat === "json_schema") body.response_format = { type: "json_schema", json_schema: jsonSchemaFormat(request) };
+  delete body.stream;
+  return body;
+}
+
+function malformed(model: string, why: string): ProviderError {
+  return new ProviderError("malformed", `${model}: unusable completion: ${why}`);
+}
+
+export function parseChatCompletion(body: unknown, request: ModelRequest): Omit<ModelResponse, "latencyMs" | "costUsd"> {
+  if (!body || typeof body !== "object") throw malformed(request.model, "the body is not a JSON object");
+  const { choices, usage } = body as { choices?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
+  if (!Array.isArray(choices) || choices.length === 0) throw malformed(request.model, "no choices");
+  const message = (choices[0] as { message?: { content?: unknown; refusal?: unknown } } | null)?.message;
+  if (!message || typeof message !== "object") throw malformed(request.model, "the first choice has no message");
+  const output = typeof message.content === "string" ? message.content : typeof message.refusal === "string" ? message.refusal : "";
+  const estimated = estimateUsage(request.messages, output);
+  return {
+    output,
+    usage: {
+      input: typeof usage?.prompt_tokens === "number" ? usage.prompt_tokens : estimated.input,
+      output: typeof usage?.completion_tokens === "number" ? usage.completion_tokens : estimated.output,
+    },
+  };
+}
+
+export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): ModelProvider {
+  let client: Promise<OpenAI> | undefined;
+  // Imported on first use: the webhook ack path of the App must not load the SDK.
+  const getClient = () =>
+    (client ??= import("openai").then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          apiKey: options.apiKey,
+          baseURL: options.baseURL,
+          organization: null,
+          project: null,
+          maxRetries: 0,
+          fetch: options.fetch,
+          defaultHeaders: options.defaultHeaders,
+        }),
+    ));
+
+  return {
+    name: options.name,
+    async complete(request, completeOptions: CompleteOptions = {}) {
+      const { signal } = completeOptions;
+      const body = chatCompletionBody(request, options.name);
+      let raw: unknown;
+      try {
+        const openai = await getClient();
+        raw = await openai.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
+      } catch (error) {
+        throw toProviderError(error, { model: request.model, signal, now: options.now });
+      }
+      if (typeof raw === "string") throw malformed(request.model, "the body is not JSON");
+      const parsed = parseChatCompletion(raw, request);
+      const cost = costOf(request.model, parsed.usage, options.prices);
+      return { ...parsed, latencyMs: 0, ...(cost.known ? { costUsd: cost.usd } : {}) };
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// Maps a `provider/model` string to the provider that serves it, built from the config and an
+// environment handed in by the host (the core never reads process.env).
+
+import type { PromptOpsConfig, ProviderSettings } from "../config/model.js";
+import { createAnthropicProvider } from "./anthropic.js";
+import { createEchoProvider } from "./echo.js";
+import { createOpenAICompatibleProvider } from "./openai-compatible.js";
+import { ProviderError, type ModelProvider } from "./port.js";
+import { createReplayProvider, recordingProvider, type RecordedResponse } from "./replay.js";
+
+export interface ResolvedModel {
+  provider: ModelProvider;
+  /** The model as the provider names it: `gpt-4o-mini` for `openai/gpt-4o-mini`. */
+  modelName: string;
+}
+
+export interface ProviderRegistry {
+  /** Throws ProviderError `config` for an unknown prefix or a missing key. */
+  resolve(model: string): ResolvedModel;
+}
+
+export interface ProvidersOptions {
+  config: PromptOpsConfig;
+  env: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+  /** Wall clock, only to read HTTP-date `retry-after` headers. */
+  now?: () => number;
+  /** Contents of the replay file (`providers.replay.file`), for models written `replay/...`. */
+  recordings?: Record<string, unknown>;
+}
+
+export const DEFAULT_BASE_URLS = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com",
+  github: "https://models.github.ai/inference",
+  ollama: "http://127.0.0.1:11434/v1",
+  vllm: "http://127.0.0.1:8000/v1",
+} as const;
+
+export const PROVIDER_PREFIXES = ["openai", "anthropic", "github", "ollama", "vllm", "echo", "replay"] as const;
+
+/** Servers on this machine (Ollama, vLLM, test servers) usually want no key. */
+function isLoopback(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "");
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host.startsWith("127.");
+}
+
+function checkUrl(baseUrl: string, where: string): string {
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new ProviderError("config", `${where} is not a URL: "${baseUrl}"`);
+  }
+  return baseUrl;
+}
+
+// `ollama` and `vllm` may appear under `providers` even though the config type does not name them yet.
+type SettingsFor = (name: string) => ProviderSettings;
+
+export function createProviders(options: ProvidersOptions): ProviderRegistry {
+  const { config, env } = options;
+  const providersConfig = config.providers as unknown as Record<string, ProviderSettings | undefined>;
+  const settingsFor: SettingsFor = (name) => providersConfig[name] ?? {};
+  const prices = config.providers.prices ?? {};
+  const built = new Map<string, ModelProvider>();
+
+  function baseUrlFor(name: keyof typeof DEFAULT_BASE_URLS, envName?: string): string {
+    const configured = settingsFor(name).baseUrl;
+    if (configured) return checkUrl(configured, `providers.${name}.baseUrl`);
+    const fromEnv = envName ? env[envName] : undefined;
+    if (fromEnv) return checkUrl(fromEnv, envName!);
+    return DEFAULT_BASE_URLS[name];
+  }
+
+  function keyFor(name: string, model: string, defaultEnv: string, baseUrl: string, hint: string): string {
+    const envName = settingsFor(name).apiKeyEnv ?? defaultEnv;
+    const key = env[envName];
+    if (key) return key;
+    if (isLoopback(baseUrl)) return "no-key-needed";
+    const source = settingsFor(name).apiKeyEnv ? ` (named by providers.${name}.apiKeyEnv)` : "";
+    throw new ProviderError("config", `${model}: no API key: set the environment variable ${envName}${source} to ${hint}`);
+  }
+
+  function build(prefix: string, model: string): ModelProvider {
+    switch (prefix) {
+      case "echo":
+        return createEchoProvider();
+      case "replay":
+        if (!options.recordings) {
+          throw new ProviderError("config", `${model}: no recordings loaded: set providers.replay.file in .github/promptops.yml or pass --replay <file>`);
+        }
+        return createReplayProvider(options.recordings);
+      case "openai": {
+        const baseURL = baseUrlFor("openai", "OPENAI_BASE_URL");
+        const apiKey = keyFor("openai", model, "OPENAI_API_KEY", baseURL, "an OpenAI (or Azure OpenAI) API key");
+        return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+      }
+      case "github": {
+        const baseURL = baseUrlFor("github");
+        const apiKey = keyFor("github", model, "GITHUB_TOKEN", baseURL, "a GitHub token with the models: read permission");
+        return createOpenAICompatibleProvider({
+          name: "github",
+          baseURL,
+          apiKey,
+          fetch: options.fetch,
+          prices,
+          now: options.now,
+          defaultHeaders: { "X-GitHub-Api-Version": "2022-11-28" },
+        });
+      }
+      case "ollama":
+      case "vllm": {
+        const baseURL = baseUrlFor(prefix, `${prefix.toUpperCase()}_BASE_URL`);
+        const apiKey = env[settingsFor(prefix).apiKeyEnv ?? `${prefix.toUpperCase()}_API_KEY`] || "no-key-needed";
+        return createOpenAICompatibleProvider({ name: prefix, baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+      }
+      case "anthropic": {
+        const baseURL = baseUrlFor("anthropic", "ANTHROPIC_BASE_URL");
+        const apiKey = keyFor("anthropic", model, "ANTHROPIC_API_KEY", baseURL, "an Anthropic API key");
+        return createAnthropicProvider({ baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+      }
+      default:
+        throw new ProviderError(
+          "config",
+          `unknown model provider "${prefix}" in "${model}": write models as provider/model, e.g. openai/gpt-4o-mini (providers: ${PROVIDER_PREFIXES.join(", ")})`,
+        );
+    }
+  }
+
+  return {
+    resolve(model) {
+      const slash = model.indexOf("/");
+      const prefix = slash === -1 ? model : model.slice(0, slash);
+      const modelName = slash === -1 ? "" : model.slice(slash + 1);
+      if (prefix !== "echo" && prefix !== "replay") {
+        if (slash === -1) {
+          throw new ProviderError(
+            "config",
+            `model "${model}" names no provider: write it as provider/model, e.g. openai/${model || "gpt-4o-mini"} (providers: ${PROVIDER_PREFIXES.join(", ")})`,
+          );
+        }
+        if (!modelName) throw new ProviderError("config", `model "${model}" names no model after "${prefix}/"`);
+        if (prefix === "github" && !modelName.includes("/")) {
+          throw new ProviderError("config", `model "${model}": GitHub Models are written github/<publisher>/<model>, e.g. github/openai/${modelName}`);
+        }
+      }
+      let provider = built.get(prefix);
+      if (!provider) {
+        provider = build(prefix, model);
+        built.set(prefix, provider);
+      }
+      return { provider, modelName: modelName || prefix };
+    },
+  };
+}
+
+/** Every model answered from `recordings` (`--replay`), whatever provider it names. */
+export function replayRegistry(recordings: Record<string, unknown>): ProviderRegistry {
+  const provider = createReplayProvider(recordings);
+  return {
+    resolve(model) {
+      const slash = model.indexOf("/");
+      return { provider, modelName: slash === -1 ? model : model.slice(slash + 1) };
+    },
+  };
+}
+
+/** `inner` with every successful response also handed to `sink` (`--record`). */
+export function recordingRegistry(
+  inner: ProviderRegistry,
+  sink: (key: string, response: RecordedResponse) => void,
+  options: { now?: () => number } = {},
+): ProviderRegistry {
+  const wrapped = new Map<ModelProvider, ModelProvider>();
+  return {
+    resolve(model) {
+      const resolved = inner.resolve(model);
+      let provider = wrapped.get(resolved.provider);
+      if (!provider) {
+        provider = recordingProvider(resolved.provider, sink, options);
+        wrapped.set(resolved.provider, provider);
+      }
+      return { provider, modelName: resolved.modelName };
+    },
+  };
+}

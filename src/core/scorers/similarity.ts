@@ -1,0 +1,117 @@
+// Closeness to the expected text: edit distance, ROUGE-L on words, and cosine similarity of
+// embeddings. Scores are in 0..1; each has a pass threshold with a documented default.
+
+import { quote } from "./string.js";
+import type { Embedder, ScorerOutcome } from "./types.js";
+
+/** Normalized similarity a levenshtein check needs when no threshold is given. */
+export const LEVENSHTEIN_DEFAULT_THRESHOLD = 0.8;
+/** ROUGE-L F-measure a rouge-l check needs when no threshold is given (promptfoo's rouge default). */
+export const ROUGE_DEFAULT_THRESHOLD = 0.75;
+/** Cosine similarity a `similar` check needs when no threshold is given. */
+export const SIMILAR_DEFAULT_THRESHOLD = 0.8;
+
+export function levenshteinDistance(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (x.length < y.length) return levenshteinDistance(b, a);
+  let previous = Uint32Array.from({ length: y.length + 1 }, (_, j) => j);
+  let current = new Uint32Array(y.length + 1);
+  for (let i = 1; i <= x.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= y.length; j++) {
+      const substitution = previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    [previous, current] = [current, previous];
+  }
+  return previous[y.length];
+}
+
+/**
+ * Score = 1 - distance / length of the longer text. The threshold reads two ways: up to 1 it is
+ * the minimum score (default 0.8); above 1 it is promptfoo's maximum edit distance, so
+ * promptfoo files (`threshold: 5`) keep their meaning.
+ */
+export function checkLevenshtein(output: string, expected: string, threshold?: number): ScorerOutcome {
+  const a = output.trim();
+  const b = expected.trim();
+  const distance = levenshteinDistance(a, b);
+  const longest = Math.max(Array.from(a).length, Array.from(b).length);
+  const score = longest === 0 ? 1 : 1 - distance / longest;
+  if (threshold !== undefined && threshold > 1) {
+    const pass = distance <= threshold;
+    return { score, pass, reason: `edit distance ${distance} to ${quote(b)} (at most ${threshold} allowed)` };
+  }
+  const min = threshold ?? LEVENSHTEIN_DEFAULT_THRESHOLD;
+  return { score, pass: score >= min, reason: `edit similarity ${score.toFixed(2)} to ${quote(b)} (needs ${min})` };
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+function lcsLength(a: string[], b: string[]): number {
+  let previous = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const current = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1] + 1 : Math.max(previous[j], current[j - 1]);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** ROUGE-L: F1 of the longest common word subsequence (case-insensitive, punctuation ignored). */
+export function rougeL(candidate: string, reference: string): number {
+  const c = words(candidate);
+  const r = words(reference);
+  if (c.length === 0 && r.length === 0) return 1;
+  if (c.length === 0 || r.length === 0) return 0;
+  const lcs = lcsLength(c, r);
+  if (lcs === 0) return 0;
+  const precision = lcs / c.length;
+  const recall = lcs / r.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+export function checkRougeL(output: string, expected: string, threshold?: number): ScorerOutcome {
+  const score = rougeL(output, expected);
+  const min = threshold ?? ROUGE_DEFAULT_THRESHOLD;
+  return { score, pass: score >= min, reason: `ROUGE-L ${score.toFixed(2)} against ${quote(expected)} (needs ${min})` };
+}
+
+export function cosine(a: number[], b: number[]): number | undefined {
+  if (a.length === 0 || a.length !== b.length) return undefined;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  if (na === 0 || nb === 0 || !Number.isFinite(dot)) return undefined;
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Cosine similarity of embeddings; without an embedder this is an error, never a pass. */
+export async function checkSimilar(output: string, expected: string, embed: Embedder | undefined, threshold?: number): Promise<ScorerOutcome> {
+  if (!embed) {
+    return { score: 0, pass: false, error: true, reason: "embeddings are unavailable: no embedding model is configured" };
+  }
+  let vectors: number[][];
+  try {
+    vectors = await embed([expected, output]);
+  } catch (error) {
+    return { score: 0, pass: false, error: true, reason: `embedding failed: ${(error as Error).message}` };
+  }
+  const similarity = vectors.length === 2 ? cosine(vectors[0], vectors[1]) : undefined;
+  if (similarity === undefined) {
+    return { score: 0, pass: false, error: true, reason: "embedding failed: the embedder returned unusable vectors" };
+  }
+  const min = threshold ?? SIMILAR_DEFAULT_THRESHOLD;
+  const score = Math.min(1, Math.max(0, similarity));
+  return { score, pass: similarity >= min, reason: `cosine similarity ${similarity.toFixed(2)} to ${quote(expected)} (needs ${min})` };
+}

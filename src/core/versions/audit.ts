@@ -1,0 +1,126 @@
+// The audit record carried by each prompt-version tag: readable lines for people, then a
+// delimited JSON block that `parseAuditRecord` reads back.
+
+import { Ajv, type JSONSchemaType } from "ajv";
+
+export interface AuditRecord {
+  promptId: string;
+  version: string;
+  path: string;
+  /** `contentFingerprint` of the tagged prompt. */
+  contentSha256: string;
+  pr: { number: number; url: string };
+  /** Logins, without `@`. */
+  author: string;
+  mergedBy?: string;
+  approvers: string[];
+  /** Mean scores (0..1) of the last evaluation; absent when a side was not scored. */
+  scores: { base?: number; head?: number };
+  /** The eval verdict's conclusion on the merged head (`success`, `failure`, `neutral`). */
+  verdict: string;
+  checkRunUrl?: string;
+  mergeCommitSha: string;
+  /** ISO 8601, given by the caller (the core has no clock). */
+  createdAt: string;
+}
+
+export const AUDIT_BEGIN = "-----BEGIN PROMPTOPS AUDIT-----";
+export const AUDIT_END = "-----END PROMPTOPS AUDIT-----";
+
+const schema: JSONSchemaType<AuditRecord> = {
+  type: "object",
+  required: ["promptId", "version", "path", "contentSha256", "pr", "author", "approvers", "scores", "verdict", "mergeCommitSha", "createdAt"],
+  properties: {
+    promptId: { type: "string" },
+    version: { type: "string" },
+    path: { type: "string" },
+    contentSha256: { type: "string" },
+    pr: {
+      type: "object",
+      required: ["number", "url"],
+      properties: { number: { type: "integer" }, url: { type: "string" } },
+    },
+    author: { type: "string" },
+    mergedBy: { type: "string", nullable: true },
+    approvers: { type: "array", items: { type: "string" } },
+    scores: {
+      type: "object",
+      required: [],
+      properties: { base: { type: "number", nullable: true }, head: { type: "number", nullable: true } },
+    },
+    verdict: { type: "string" },
+    checkRunUrl: { type: "string", nullable: true },
+    mergeCommitSha: { type: "string" },
+    createdAt: { type: "string" },
+  },
+};
+
+const validate = new Ajv({ allErrors: false }).compile(schema);
+
+/**
+ * Plain text (tag messages are not Markdown). Logins are written without `@` so the record
+ * does not ping anyone if it is ever shown as a release body.
+ */
+export function renderAuditRecord(record: AuditRecord): string {
+  const score = (s: number | undefined) => (s === undefined ? "n/a" : s.toFixed(3));
+  const { base, head } = record.scores;
+  const delta = base !== undefined && head !== undefined ? ` (${head - base >= 0 ? "+" : ""}${(head - base).toFixed(3)})` : "";
+  const lines = [
+    `${record.promptId} v${record.version}`,
+    "",
+    `Prompt file:    ${record.path}`,
+    `Content sha256: ${record.contentSha256}`,
+    `Pull request:   #${record.pr.number} ${record.pr.url}`,
+    `Author:         ${record.author}`,
+    `Merged by:      ${record.mergedBy ?? "n/a"}`,
+    `Approved by:    ${record.approvers.length > 0 ? record.approvers.join(", ") : "nobody"}`,
+    `Scores:         base ${score(base)}, head ${score(head)}${delta}`,
+    `Eval verdict:   ${record.verdict}`,
+    ...(record.checkRunUrl ? [`Check run:      ${record.checkRunUrl}`] : []),
+    `Merge commit:   ${record.mergeCommitSha}`,
+    `Recorded at:    ${record.createdAt}`,
+    "",
+    AUDIT_BEGIN,
+    JSON.stringify(ordered(record), null, 2),
+    AUDIT_END,
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** The record in a tag message, or undefined when there is none or it is malformed. */
+export function parseAuditRecord(message: string): AuditRecord | undefined {
+  const text = message.replace(/\r\n?/g, "\n");
+  const end = text.lastIndexOf(`\n${AUDIT_END}`);
+  if (end === -1) return undefined;
+  const begin = text.lastIndexOf(`${AUDIT_BEGIN}\n`, end);
+  if (begin === -1) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.slice(begin + AUDIT_BEGIN.length + 1, end));
+  } catch {
+    return undefined;
+  }
+  return validate(data) ? ordered(data) : undefined;
+}
+
+// Fixed key order keeps tag messages diffable; unknown keys from a newer writer are dropped.
+function ordered(r: AuditRecord): AuditRecord {
+  return {
+    promptId: r.promptId,
+    version: r.version,
+    path: r.path,
+    contentSha256: r.contentSha256,
+    pr: { number: r.pr.number, url: r.pr.url },
+    author: r.author,
+    ...(r.mergedBy != null && { mergedBy: r.mergedBy }),
+    approvers: [...r.approvers],
+    scores: {
+      ...(r.scores.base != null && { base: r.scores.base }),
+      ...(r.scores.head != null && { head: r.scores.head }),
+    },
+    verdict: r.verdict,
+    ...(r.checkRunUrl != null && { checkRunUrl: r.checkRunUrl }),
+    mergeCommitSha: r.mergeCommitSha,
+    createdAt: r.createdAt,
+  };
+}

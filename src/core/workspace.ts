@@ -1,0 +1,152 @@
+// Everything PromptOps knows about one revision: its prompts, partials and golden sets, read
+// through a TreeReader in a constant number of batches (one list, then two reads).
+
+import picomatch from "picomatch";
+import type { PromptOpsConfig } from "./config/model.js";
+import type { Diagnostic } from "./diagnostics.js";
+import type { FileBlob, TreeReader } from "./files.js";
+import { parseTestData } from "./golden/inline.js";
+import { goldenCandidates } from "./golden/locate.js";
+import type { GoldenSet } from "./golden/model.js";
+import { parseGoldenFile } from "./golden/parse.js";
+import { partialNameOf, promptFormatOf } from "./prompts/formats.js";
+import type { Prompt } from "./prompts/model.js";
+import { parsePromptBlob } from "./prompts/parse.js";
+
+export interface PartialFile {
+  path: string;
+  text: string;
+}
+
+export interface Workspace {
+  /** Parsed prompts by path (files that failed to parse are absent; their diagnostics are not). */
+  prompts: Map<string, Prompt>;
+  /** Partials by the name templates use in `{{> name}}`. */
+  partials: Map<string, PartialFile>;
+  /** Each prompt's golden set: from its golden file, else its inline testData. */
+  golden: Map<string, GoldenSet>;
+  /** Prompt path -> the golden file that was found for it. */
+  goldenPaths: Map<string, string>;
+  /** Text of every prompt, partial and golden file read, by path (for diffs). */
+  sources: Map<string, string>;
+  /** Problems found while reading: parse errors, unreadable files, bad golden rows. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** Only these prompts (files, or folders that contain them); partials are always loaded. */
+  paths?: string[];
+}
+
+/** A matcher for prompt files under the config's include/exclude globs. */
+export function promptMatcher(config: PromptOpsConfig): (path: string) => boolean {
+  const include = picomatch(config.prompts.include, { dot: true });
+  const exclude = config.prompts.exclude.length > 0 ? picomatch(config.prompts.exclude, { dot: true }) : () => false;
+  return (path) =>
+    include(path) && !exclude(path) && promptFormatOf(path) !== undefined && partialNameOf(path, config.prompts.partials) === undefined;
+}
+
+export function isUnder(path: string, scopes: readonly string[]): boolean {
+  return scopes.some((raw) => {
+    const scope = raw.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+$/, "");
+    return scope === "" || scope === "." || path === scope || path.startsWith(`${scope}/`);
+  });
+}
+
+export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, options: LoadOptions = {}): Promise<Workspace> {
+  const ws: Workspace = {
+    prompts: new Map(),
+    partials: new Map(),
+    golden: new Map(),
+    goldenPaths: new Map(),
+    sources: new Map(),
+    diagnostics: [],
+  };
+  const files = await tree.list();
+  const existing = new Set(files);
+  const isPrompt = promptMatcher(config);
+
+  const promptPaths = files.filter((p) => isPrompt(p) && (options.paths === undefined || isUnder(p, options.paths)));
+  const partialNames = new Map<string, string>();
+  for (const p of files) {
+    const name = partialNameOf(p, config.prompts.partials);
+    if (name === undefined) continue;
+    const earlier = partialNames.get(name);
+    if (earlier !== undefined) {
+      ws.diagnostics.push({
+        file: p,
+        line: 1,
+        column: 1,
+        severity: "warning",
+        message: `partial "${name}" is also defined by ${earlier}; that one is used`,
+        rule: "duplicate-partial",
+      });
+      continue;
+    }
+    partialNames.set(name, p);
+  }
+
+  const blobs = await tree.read([...promptPaths, ...partialNames.values()]);
+
+  for (const [name, path] of partialNames) {
+    const blob = blobs.get(path) ?? { kind: "missing" };
+    if (blob.kind !== "text") {
+      ws.diagnostics.push(unreadable(path, blob));
+      continue;
+    }
+    ws.partials.set(name, { path, text: blob.text });
+    ws.sources.set(path, blob.text);
+  }
+
+  for (const path of promptPaths) {
+    const blob = blobs.get(path) ?? { kind: "missing" };
+    if (blob.kind === "text") ws.sources.set(path, blob.text);
+    const { prompt, diagnostics } = parsePromptBlob(path, blob);
+    ws.diagnostics.push(...diagnostics);
+    if (prompt) ws.prompts.set(path, prompt);
+  }
+
+  // Golden files are known to exist from the listing, so only real ones are read.
+  for (const [path, prompt] of ws.prompts) {
+    const found = goldenCandidates(prompt, config).find((c) => existing.has(c));
+    if (found !== undefined) ws.goldenPaths.set(path, found);
+  }
+  const goldenFiles = [...new Set(ws.goldenPaths.values())];
+  const goldenBlobs = goldenFiles.length > 0 ? await tree.read(goldenFiles) : new Map<string, FileBlob>();
+  const parsedGolden = new Map<string, GoldenSet | undefined>();
+  for (const file of goldenFiles) {
+    const blob = goldenBlobs.get(file) ?? { kind: "missing" };
+    if (blob.kind !== "text") {
+      ws.diagnostics.push(unreadable(file, blob));
+      parsedGolden.set(file, undefined);
+      continue;
+    }
+    ws.sources.set(file, blob.text);
+    const { set, diagnostics } = parseGoldenFile(file, blob.text);
+    ws.diagnostics.push(...diagnostics);
+    parsedGolden.set(file, set);
+  }
+
+  for (const [path, prompt] of ws.prompts) {
+    const file = ws.goldenPaths.get(path);
+    if (file !== undefined) {
+      const set = parsedGolden.get(file);
+      if (set) ws.golden.set(path, set);
+    } else if (prompt.testData.length > 0) {
+      const { set, diagnostics } = parseTestData(prompt);
+      ws.diagnostics.push(...diagnostics);
+      ws.golden.set(path, set);
+    }
+  }
+  return ws;
+}
+
+function unreadable(file: string, blob: FileBlob): Diagnostic {
+  const why =
+    blob.kind === "binary"
+      ? "is binary, not text"
+      : blob.kind === "too-large"
+        ? `is too large to read (${blob.size} bytes)`
+        : "could not be read";
+  return { file, line: 1, column: 1, severity: "error", message: `file ${why}`, rule: "unreadable-file" };
+}

@@ -1,0 +1,126 @@
+// Check runs: GitHub takes at most 50 annotations per request, so a run is created (or
+// updated) with the first 50 and then updated once per further 50, repeating the output.
+
+import type { OctokitLike } from "./octokit-like.js";
+import type { CheckAnnotation, CheckConclusion, CheckOutput, CheckRun, CheckRunInput, CheckStatus, RepoRef } from "./port.js";
+import type { RestCheckRun } from "./rest-types.js";
+
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** GitHub's limit for `output.summary` and `output.text`. */
+export const CHECK_TEXT_LIMIT = 65_535;
+
+export async function createCheckRun(octokit: OctokitLike, repo: RepoRef, input: CheckRunInput): Promise<CheckRun> {
+  const [first, ...rest] = annotationChunks(input.output);
+  const { data } = await octokit.rest.checks.create({
+    owner: repo.owner,
+    repo: repo.repo,
+    name: input.name,
+    head_sha: input.headSha,
+    ...runFields(input),
+    ...(input.output ? { output: restOutput(input.output, first) } : {}),
+  });
+  return appendAnnotations(octokit, repo, data as RestCheckRun, input.output, rest);
+}
+
+export async function updateCheckRun(octokit: OctokitLike, repo: RepoRef, id: number, input: Partial<CheckRunInput>): Promise<CheckRun> {
+  const [first, ...rest] = annotationChunks(input.output);
+  const { data } = await octokit.rest.checks.update({
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: id,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...runFields(input),
+    ...(input.output ? { output: restOutput(input.output, first) } : {}),
+  });
+  return appendAnnotations(octokit, repo, data as RestCheckRun, input.output, rest);
+}
+
+export async function listCheckRuns(octokit: OctokitLike, repo: RepoRef, sha: string, name: string): Promise<CheckRun[]> {
+  const runs = (await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: sha,
+    check_name: name,
+    filter: "all",
+    per_page: 100,
+  })) as RestCheckRun[];
+  return runs.sort(newestFirst).map(toCheckRun);
+}
+
+export function toCheckRun(run: RestCheckRun): CheckRun {
+  return {
+    id: run.id,
+    name: run.name,
+    headSha: run.head_sha,
+    status: run.status as CheckStatus,
+    conclusion: (run.conclusion as CheckConclusion | null) ?? null,
+    htmlUrl: run.html_url ?? "",
+    ...(run.external_id ? { externalId: run.external_id } : {}),
+    output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null },
+  };
+}
+
+/** Cuts `text` to GitHub's limit with a visible note; the report layer normally fits it first. */
+export function clipCheckText(text: string, limit = CHECK_TEXT_LIMIT): string {
+  if (text.length <= limit) return text;
+  const note = "\n\n… (truncated to fit GitHub's 65,535-character limit)";
+  let cut = limit - note.length;
+  // Never split a surrogate pair.
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return text.slice(0, cut) + note;
+}
+
+function runFields(input: Partial<CheckRunInput>): Record<string, unknown> {
+  return {
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.conclusion !== undefined ? { conclusion: input.conclusion } : {}),
+    ...(input.detailsUrl !== undefined ? { details_url: input.detailsUrl } : {}),
+    ...(input.externalId !== undefined ? { external_id: input.externalId } : {}),
+  };
+}
+
+function restOutput(output: CheckOutput, annotations: CheckAnnotation[] | undefined): Record<string, unknown> {
+  return {
+    title: output.title,
+    summary: clipCheckText(output.summary),
+    ...(output.text !== undefined ? { text: clipCheckText(output.text) } : {}),
+    ...(annotations && annotations.length > 0 ? { annotations } : {}),
+  };
+}
+
+function annotationChunks(output: CheckOutput | undefined): CheckAnnotation[][] {
+  const all = output?.annotations ?? [];
+  const chunks: CheckAnnotation[][] = [];
+  for (let i = 0; i < all.length; i += ANNOTATIONS_PER_REQUEST) chunks.push(all.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  return chunks;
+}
+
+async function appendAnnotations(
+  octokit: OctokitLike,
+  repo: RepoRef,
+  run: RestCheckRun,
+  output: CheckOutput | undefined,
+  chunks: CheckAnnotation[][],
+): Promise<CheckRun> {
+  let latest = run;
+  if (!output) return toCheckRun(latest);
+  for (const chunk of chunks) {
+    // GitHub appends annotations on each update, and wants title and summary with every output.
+    const { data } = await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.repo,
+      check_run_id: run.id,
+      output: restOutput(output, chunk),
+    });
+    latest = data as RestCheckRun;
+  }
+  return toCheckRun(latest);
+}
+
+function newestFirst(a: RestCheckRun, b: RestCheckRun): number {
+  const sa = a.started_at ?? "";
+  const sb = b.started_at ?? "";
+  if (sa !== sb) return sa < sb ? 1 : -1;
+  return b.id - a.id;
+}

@@ -1,0 +1,130 @@
+// The GitHubPort over an Octokit instance: Probot's `context.octokit`, `@actions/github`'s
+// `getOctokit()`, or `createOctokit()` from `client.ts`. All URLs come from that instance's
+// baseUrl, so GitHub Enterprise Server works unchanged.
+
+import { createCheckRun, listCheckRuns, updateCheckRun } from "./check-runs.js";
+import { TreeTruncatedError } from "./errors.js";
+import type { OctokitLike, PortLogger } from "./octokit-like.js";
+import type { ChangedFile, FileStatus, GitHubPort, PullRef, PullRequestFiles, PullRequestInfo, RepoRef } from "./port.js";
+import { readFiles } from "./read-files.js";
+import type { RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
+import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
+import { upsertComment } from "./sticky-comment.js";
+import { createAnnotatedTag, createRelease, getTag, listTags } from "./tags.js";
+
+export type { OctokitLike, PortLogger } from "./octokit-like.js";
+export { TagExistsError, TreeTruncatedError } from "./errors.js";
+
+/** GitHub's pull request files endpoint stops at this many files. */
+export const PULL_REQUEST_FILE_LIMIT = 3000;
+
+export interface GitHubPortOptions {
+  logger?: PortLogger;
+  /** Files larger than this are read as `too-large` (default: MAX_FILE_BYTES, 1 MiB). */
+  maxFileBytes?: number;
+}
+
+/**
+ * `listTree` throws `TreeTruncatedError` (carrying the partial list) when GitHub truncates the
+ * tree; `createAnnotatedTag` throws `TagExistsError` when the tag exists. Other GitHub errors
+ * propagate as Octokit's RequestError.
+ */
+export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOptions = {}): GitHubPort {
+  const { logger } = options;
+  // `changed_files` from getPullRequest, to tell whether the file list was cut short.
+  const changedFiles = new Map<string, number>();
+  const prKey = (pr: PullRef) => `${pr.owner}/${pr.repo}#${pr.number}`;
+
+  return {
+    async getPullRequest(pr) {
+      const { data } = await octokit.rest.pulls.get({ owner: pr.owner, repo: pr.repo, pull_number: pr.number });
+      const info = toPullRequestInfo(pr, data as RestPullRequest);
+      if (info.changedFiles !== undefined) changedFiles.set(prKey(pr), info.changedFiles);
+      return info;
+    },
+
+    async listPullRequestFiles(pr): Promise<PullRequestFiles> {
+      const rest = (await octokit.paginate(octokit.rest.pulls.listFiles, {
+        owner: pr.owner,
+        repo: pr.repo,
+        pull_number: pr.number,
+        per_page: 100,
+      })) as RestPullFile[];
+      const files = rest.map(toChangedFile);
+      const expected = changedFiles.get(prKey(pr));
+      const truncated = files.length >= PULL_REQUEST_FILE_LIMIT || (expected !== undefined && expected > files.length);
+      if (truncated) logger?.warn(`GitHub listed ${files.length} of ${expected ?? "3,000+"} changed files on ${prKey(pr)}.`);
+      return { files, truncated };
+    },
+
+    async listTree(repo, sha) {
+      const { data } = await octokit.rest.git.getTree({ owner: repo.owner, repo: repo.repo, tree_sha: sha, recursive: "1" });
+      const tree = data as RestTree;
+      const paths = tree.tree
+        .filter((e) => e.type === "blob" && typeof e.path === "string")
+        .map((e) => e.path as string)
+        .sort();
+      if (tree.truncated) throw new TreeTruncatedError(sha, paths);
+      return paths;
+    },
+
+    readFiles: (repo, files) => readFiles(octokit, repo, files, options),
+
+    upsertComment: (pr, marker, body) => upsertComment(octokit, pr, marker, body, logger),
+
+    async createComment(pr, body) {
+      const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+      return { id: (data as { id: number }).id };
+    },
+
+    createCheckRun: (repo, input) => createCheckRun(octokit, repo, input),
+    updateCheckRun: (repo, id, input) => updateCheckRun(octokit, repo, id, input),
+    listCheckRuns: (repo, sha, name) => listCheckRuns(octokit, repo, sha, name),
+
+    requestReviewers: (pr, reviewers) => requestReviewers(octokit, pr, reviewers, logger),
+    listRequestedReviewers: (pr) => listRequestedReviewers(octokit, pr),
+    listReviews: (pr) => listReviews(octokit, pr),
+    isTeamMember: (org, team, user) => isTeamMember(octokit, org, team, user),
+    getPermission: (repo, user) => getPermission(octokit, repo, user),
+
+    getTag: (repo, name) => getTag(octokit, repo, name),
+    listTags: (repo, prefix) => listTags(octokit, repo, prefix),
+    createAnnotatedTag: (repo, input) => createAnnotatedTag(octokit, repo, input),
+    createRelease: (repo, input) => createRelease(octokit, repo, input),
+  };
+}
+
+function toPullRequestInfo(pr: PullRef, data: RestPullRequest): PullRequestInfo {
+  const baseRepo: RepoRef = { owner: data.base.repo.owner.login, repo: data.base.repo.name };
+  // A fork deleted after opening the pull request leaves `head.repo` null.
+  const headRepo: RepoRef = data.head.repo
+    ? { owner: data.head.repo.owner.login, repo: data.head.repo.name }
+    : { owner: data.head.user?.login ?? baseRepo.owner, repo: baseRepo.repo };
+  const merged = data.merged ?? Boolean(data.merged_at);
+  return {
+    owner: pr.owner,
+    repo: pr.repo,
+    number: data.number,
+    title: data.title,
+    author: data.user?.login ?? "ghost",
+    draft: data.draft ?? false,
+    state: data.state === "closed" ? "closed" : "open",
+    merged,
+    // Before the merge this is GitHub's test merge commit, which nothing should be tagged on.
+    ...(merged && data.merge_commit_sha ? { mergeCommitSha: data.merge_commit_sha } : {}),
+    ...(data.merged_by?.login ? { mergedBy: data.merged_by.login } : {}),
+    htmlUrl: data.html_url,
+    labels: data.labels.map((l) => l.name ?? "").filter(Boolean),
+    ...(typeof data.changed_files === "number" ? { changedFiles: data.changed_files } : {}),
+    base: { ref: data.base.ref, sha: data.base.sha, repo: baseRepo },
+    head: { ref: data.head.ref, sha: data.head.sha, repo: headRepo },
+  };
+}
+
+function toChangedFile(file: RestPullFile): ChangedFile {
+  return {
+    path: file.filename,
+    status: file.status as FileStatus,
+    ...(file.previous_filename ? { previousPath: file.previous_filename } : {}),
+  };
+}

@@ -1,0 +1,125 @@
+import { DEFAULT_CONFIG, type GateConfig } from "../../../src/core/config/model.js";
+import { comparePrompt } from "../../../src/core/eval/compare.js";
+import { decideVerdict } from "../../../src/core/eval/gates.js";
+import type { PromptChange, PromptComparison } from "../../../src/core/eval/model.js";
+import { summarizeSide } from "../../../src/core/eval/stats.js";
+import { caseResult, type CaseSpec } from "./compare-fixtures.js";
+
+function compare(promptId: string, base: CaseSpec[] | undefined, head: CaseSpec[] | undefined, change: PromptChange = "modified"): PromptComparison {
+  const path = `prompts/${promptId}.prompt.yml`;
+  const side = (name: "base" | "head", specs: CaseSpec[]) => summarizeSide(name, path, specs.map((spec, i) => caseResult(name, `case-${i}`, spec)));
+  return comparePrompt({
+    promptId,
+    path,
+    change,
+    base: base ? side("base", base) : undefined,
+    head: head ? side("head", head) : undefined,
+    baseCaseIds: base?.map((_, i) => `case-${i}`),
+  });
+}
+
+const scores = (...values: number[]): CaseSpec[] => values.map((score) => ({ score }));
+const gates = (overrides: Partial<GateConfig> = {}): GateConfig => ({ ...DEFAULT_CONFIG.gates, ...overrides });
+const clean = { lintErrors: 0 };
+
+describe("decideVerdict", () => {
+  it("succeeds when every gate passes", () => {
+    const verdict = decideVerdict([compare("summary", scores(0.8, 0.9, 1), scores(0.8, 0.9, 1))], gates({ minScore: 0.7, minPassRate: 0.9 }), clean);
+    expect(verdict.conclusion).toBe("success");
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.findings.map((f) => [f.gate, f.passed])).toEqual([
+      ["minScore", true],
+      ["minPassRate", true],
+      ["maxRegression", true],
+    ]);
+    expect(verdict.title).toBe("1 prompt: 1 unchanged, all gates passed");
+  });
+
+  it("fails a regression beyond maxRegression that is outside the noise", () => {
+    const regressed = compare("summary", scores(1, 1, 1, 1, 1, 1), scores(0.9, 0.85, 0.8, 0.9, 0.85, 0.9));
+    const improved = compare("classify", scores(0.5, 0.5, 0.5), scores(0.8, 0.7, 0.9));
+    const verdict = decideVerdict([regressed, improved], gates({ maxRegression: 0.05 }), clean);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.findings).toContainEqual(expect.objectContaining({ promptId: "summary", gate: "maxRegression", passed: false, message: expect.stringContaining("score dropped by 0.13") }));
+    expect(verdict.title).toBe("2 prompts: 1 regressed (-0.13), 1 improved (+0.30), gate failed");
+    expect(verdict.title).not.toContain("\n");
+  });
+
+  it("lets a drop within noise pass when ignoreNoise is on, and fails it when off", () => {
+    const noisy = compare("summary", scores(1, 0, 1, 0.5), scores(0, 1, 0.5, 0.5));
+    expect(noisy.withinNoise).toBe(true);
+    const lenient = decideVerdict([noisy], gates({ maxRegression: 0.05, ignoreNoise: true }), clean);
+    expect(lenient.conclusion).toBe("success");
+    expect(lenient.findings[0].message).toContain("within noise");
+    expect(lenient.title).toBe("1 prompt: 1 within noise, all gates passed");
+    expect(decideVerdict([noisy], gates({ maxRegression: 0.05, ignoreNoise: false }), clean).conclusion).toBe("failure");
+  });
+
+  it("fails on minScore, minPassRate and maxCostIncrease of the head", () => {
+    const cheapBase: CaseSpec[] = [{ score: 0.6, costUsd: 0.001 }, { score: 0.4, costUsd: 0.001 }];
+    const pricierHead: CaseSpec[] = [{ score: 0.6, costUsd: 0.0015 }, { score: 0.4, costUsd: 0.0015 }];
+    const verdict = decideVerdict([compare("summary", cheapBase, pricierHead)], gates({ minScore: 0.7, minPassRate: 0.75, maxCostIncrease: 0.2 }), clean);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.findings.filter((f) => !f.passed).map((f) => [f.gate, f.message])).toEqual([
+      ["minScore", "head score 0.50 < minimum 0.70"],
+      ["minPassRate", "head pass rate 50% < minimum 75%"],
+      ["maxCostIncrease", "cost +50% over the allowed +20%"],
+    ]);
+  });
+
+  it("fails a changed prompt without golden cases when requireGolden is on, and ignores removed prompts", () => {
+    const noGolden = compare("new-prompt", undefined, [], "added");
+    const removed = compare("old-prompt", scores(0, 0), undefined, "removed");
+    expect(decideVerdict([noGolden, removed], gates({ requireGolden: true, minScore: 0.9 }), clean)).toMatchObject({
+      conclusion: "failure",
+      findings: [{ promptId: "new-prompt", gate: "requireGolden", passed: false, message: "changed prompt has no golden cases" }],
+    });
+    const relaxed = decideVerdict([noGolden, removed], gates({ minScore: 0.9 }), clean);
+    expect(relaxed.conclusion).toBe("success");
+    expect(relaxed.title).toBe("2 prompts: 1 without golden cases, 1 removed, all gates passed");
+  });
+
+  it("is neutral, never success, when cases could not be evaluated", () => {
+    const partial = compare("summary", scores(1, 1, 1), [{ score: 1 }, { error: "connect ECONNREFUSED 127.0.0.1:443" }, { score: 1 }]);
+    const verdict = decideVerdict([partial], gates({ minScore: 0.5 }), clean);
+    expect(verdict.conclusion).toBe("neutral");
+    expect(verdict.reasons).toEqual(["summary: 1 of 3 cases on head could not be evaluated (network: connect ECONNREFUSED 127.0.0.1:443)"]);
+    expect(verdict.title).toBe("1 prompt: 1 unchanged, 1 case evaluation errored, incomplete, not passed");
+  });
+
+  it("is neutral when the provider is unreachable on every case, with the gates it could not check", () => {
+    const down = compare("summary", [{ error: "timeout" }, { error: "timeout" }], [{ error: "timeout" }, { error: "timeout" }]);
+    const verdict = decideVerdict([down], gates({ minScore: 0.5, minPassRate: 0.5 }), { lintErrors: 0, unreachable: ["openai: request timed out after 60000 ms"] });
+    expect(verdict.conclusion).toBe("neutral");
+    expect(verdict.reasons).toEqual([
+      "Provider unreachable: openai: request timed out after 60000 ms",
+      "summary: 2 of 2 cases on head and 2 of 2 on base could not be evaluated (network: timeout)",
+      "summary: minScore cannot be checked: no case has a score",
+      "summary: minPassRate cannot be checked: no case has a score",
+    ]);
+  });
+
+  it("treats a judge that could not run as an incomplete evaluation", () => {
+    const judged = compare("summary", scores(1, 1), [{ score: 1 }, { judgeError: true }]);
+    const verdict = decideVerdict([judged], gates(), clean);
+    expect(verdict.conclusion).toBe("neutral");
+    expect(verdict.reasons[0]).toContain("judge failed: 503");
+  });
+
+  it("keeps a failure a failure when some cases also errored", () => {
+    const bad = compare("summary", scores(1, 1, 1, 1), [{ score: 0.1 }, { score: 0.2 }, { score: 0.1 }, { error: "503" }]);
+    const verdict = decideVerdict([bad], gates({ maxRegression: 0.05 }), clean);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.reasons).toHaveLength(1);
+  });
+
+  it("fails on lint errors even when every gate passes", () => {
+    const verdict = decideVerdict([compare("summary", scores(1), scores(1))], gates(), { lintErrors: 2 });
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.title).toBe("1 prompt: 1 unchanged, 2 lint errors, failed");
+  });
+
+  it("titles a review with no prompt", () => {
+    expect(decideVerdict([], gates(), clean)).toMatchObject({ conclusion: "success", title: "No prompt changed: all gates passed" });
+  });
+});

@@ -1,0 +1,93 @@
+import { parseGoldenFile } from "../../../src/core/golden/parse.js";
+import { caseIdFor } from "../../../src/core/golden/cases.js";
+
+describe("parseGoldenFile", () => {
+  it("reads JSONL line by line, skipping blank lines and reporting a bad line while keeping the others", () => {
+    const text = [
+      '{"id": "refund", "vars": {"ticket": "I want my money back"}, "expected": "refund"}',
+      "",
+      '{"ticket": "App crashes", "expected": "bug"}',
+      '{"ticket": "oops", }',
+      '["not", "a", "row"]',
+      '{"ticket": "Login fails", "assert": [{"type": "contains", "value": "login"}]}',
+    ].join("\n");
+    const { set, diagnostics } = parseGoldenFile("evals/t.golden.jsonl", text);
+    expect(set.file).toBe("evals/t.golden.jsonl");
+    expect(set.cases.map((c) => [c.id, c.vars, c.expected, c.source.line])).toEqual([
+      ["refund", { ticket: "I want my money back" }, "refund", 1],
+      [caseIdFor({ ticket: "App crashes" }), { ticket: "App crashes" }, "bug", 3],
+      [caseIdFor({ ticket: "Login fails" }), { ticket: "Login fails" }, undefined, 6],
+    ]);
+    expect(set.cases[2]!.assert).toEqual([{ type: "contains", value: "login" }]);
+    expect(diagnostics.map((d) => [d.line, d.rule, d.severity])).toEqual([
+      [4, "golden-syntax", "error"],
+      [5, "golden-row", "error"],
+    ]);
+    expect(diagnostics[0]!.message).toMatch(/^invalid JSON/);
+    expect(diagnostics[0]!.column).toBeGreaterThan(1);
+  });
+
+  it("hashes variables into an id that does not depend on key order", () => {
+    expect(caseIdFor({ a: 1, b: { c: 2, d: 3 } })).toBe(caseIdFor({ b: { d: 3, c: 2 }, a: 1 }));
+    expect(caseIdFor({ a: 1 })).not.toBe(caseIdFor({ a: 2 }));
+    expect(caseIdFor({ a: 1 })).toMatch(/^[0-9a-f]{10}$/);
+  });
+
+  it("reports duplicate ids and identical rows, keeping the first", () => {
+    const text = ['{"id": "a", "x": 1}', '{"id": "a", "x": 2}', '{"x": 3}', '{"x": 3, "expected": "y"}'].join("\n");
+    const { set, diagnostics } = parseGoldenFile("g.jsonl", text);
+    expect(set.cases.map((c) => c.source.line)).toEqual([1, 3]);
+    expect(diagnostics.map((d) => [d.line, d.rule])).toEqual([
+      [2, "golden-duplicate-id"],
+      [4, "golden-duplicate-id"],
+    ]);
+    expect(diagnostics[1]!.message).toMatch(/same variables as the row at line 3/);
+  });
+
+  it("reads YAML as a list or as {cases: [...]}, with each row's line", () => {
+    const list = "- ticket: refund please\n  expected: refund\n- id: two\n  vars:\n    ticket: crash\n";
+    const a = parseGoldenFile("g.yml", list);
+    expect(a.diagnostics).toEqual([]);
+    expect(a.set.cases.map((c) => [c.id, c.source.line])).toEqual([
+      [caseIdFor({ ticket: "refund please" }), 1],
+      ["two", 3],
+    ]);
+    const wrapped = "cases:\n  - vars: { q: hi }\n    expected: 42\n  - 7\n";
+    const b = parseGoldenFile("g.yaml", wrapped);
+    expect(b.set.cases).toEqual([{ id: caseIdFor({ q: "hi" }), vars: { q: "hi" }, expected: "42", source: { file: "g.yaml", line: 2 } }]);
+    expect(b.diagnostics.map((d) => [d.line, d.rule])).toEqual([[4, "golden-row"]]);
+  });
+
+  it("reports YAML syntax errors and wrong top-level shapes", () => {
+    expect(parseGoldenFile("g.yml", "- a: 1\n- b: [\n").diagnostics[0]).toMatchObject({ rule: "golden-syntax", severity: "error" });
+    expect(parseGoldenFile("g.yml", "just: a mapping\n").diagnostics[0]!.message).toMatch(/must be a list/);
+    expect(parseGoldenFile("g.yml", "").set.cases).toEqual([]);
+  });
+
+  it("reads JSON arrays and {cases}, and reports invalid JSON at its line", () => {
+    const json = '[\n  {"q": "a", "expected": "A"},\n  {"q": "b"}\n]\n';
+    expect(parseGoldenFile("g.json", json).set.cases.map((c) => c.source.line)).toEqual([2, 3]);
+    const wrapped = '{"cases": [{"id": 1, "vars": {"q": "x"}, "expected": {"answer": 1}}]}';
+    expect(parseGoldenFile("g.json", wrapped).set.cases[0]).toMatchObject({ id: "1", expected: '{"answer":1}' });
+    const bad = parseGoldenFile("g.json", '[\n  {"q": "a"},\n  {"q": }\n]');
+    expect(bad.set.cases).toEqual([]);
+    expect(bad.diagnostics[0]).toMatchObject({ line: 3, rule: "golden-syntax" });
+  });
+
+  it("reads CSV with a header row: expected, id, vars.x and plain columns; ragged rows reported", () => {
+    const csv = ['id,vars.ticket,tone,expected', 'r1,"Refund, please",calm,refund', 'r2,"Multi', 'line",angry,', "r3,too,few", "", "r4,x,y,z"].join("\n");
+    const { set, diagnostics } = parseGoldenFile("g.csv", csv);
+    expect(set.cases).toEqual([
+      { id: "r1", vars: { id: "r1", ticket: "Refund, please", tone: "calm" }, expected: "refund", source: { file: "g.csv", line: 2 } },
+      { id: "r2", vars: { id: "r2", ticket: "Multi\nline", tone: "angry" }, source: { file: "g.csv", line: 3 } },
+      { id: "r4", vars: { id: "r4", ticket: "x", tone: "y" }, expected: "z", source: { file: "g.csv", line: 7 } },
+    ]);
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ line: 5, rule: "golden-syntax", severity: "error" });
+    expect(diagnostics[0]!.message).toMatch(/^invalid CSV: Invalid Record Length/);
+  });
+
+  it("rejects an unknown extension", () => {
+    expect(parseGoldenFile("g.txt", "x").diagnostics[0]).toMatchObject({ rule: "golden-format", line: 1, column: 1 });
+  });
+});

@@ -1,0 +1,117 @@
+import nock from "nock";
+import type { CheckAnnotation } from "../../src/github/port.js";
+import { API, repo, testPort, useNock } from "./helpers.js";
+
+useNock();
+
+const SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+const annotations = (n: number): CheckAnnotation[] =>
+  Array.from({ length: n }, (_, i) => ({
+    path: "prompts/a.prompt.yml",
+    start_line: i + 1,
+    end_line: i + 1,
+    annotation_level: "warning",
+    message: `score dropped on case ${i + 1}`,
+  }));
+
+const run = (extra: Record<string, unknown> = {}) => ({
+  id: 42,
+  name: "PromptOps",
+  head_sha: SHA,
+  status: "completed",
+  conclusion: "failure",
+  html_url: "https://github.com/Codertocat/Hello-World/runs/42",
+  external_id: "promptops:1",
+  output: { title: "2 prompts regressed", summary: "summary", text: null },
+  ...extra,
+});
+
+interface SentOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckAnnotation[];
+}
+
+describe("check runs", () => {
+  it("creates with the first 50 annotations and adds the rest 50 per update", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const record = (status: number) => (_uri: string, body: unknown) => (bodies.push(body as Record<string, unknown>), [status, run()] as [number, unknown]);
+    nock(API)
+      .post("/repos/Codertocat/Hello-World/check-runs")
+      .reply(record(201))
+      .patch("/repos/Codertocat/Hello-World/check-runs/42")
+      .times(2)
+      .reply(record(200));
+
+    const result = await testPort().createCheckRun(repo, {
+      name: "PromptOps",
+      headSha: SHA,
+      status: "completed",
+      conclusion: "failure",
+      externalId: "promptops:1",
+      detailsUrl: "https://example.test/run",
+      output: { title: "2 prompts regressed", summary: "summary", text: "details", annotations: annotations(120) },
+    });
+
+    expect(bodies).toHaveLength(3);
+    expect(bodies[0]).toMatchObject({
+      name: "PromptOps",
+      head_sha: SHA,
+      status: "completed",
+      conclusion: "failure",
+      external_id: "promptops:1",
+      details_url: "https://example.test/run",
+    });
+    const outputs = bodies.map((b) => b.output as SentOutput);
+    expect(outputs.map((o) => o.annotations!.length)).toEqual([50, 50, 20]);
+    expect(outputs.map((o) => o.annotations![0].start_line)).toEqual([1, 51, 101]);
+    for (const o of outputs) expect(o).toMatchObject({ title: "2 prompts regressed", summary: "summary", text: "details" });
+    // Follow-up updates only add annotations; they do not resend the run's state.
+    expect(Object.keys(bodies[1]).sort()).toEqual(["output"]);
+    expect(result).toEqual({
+      id: 42,
+      name: "PromptOps",
+      headSha: SHA,
+      status: "completed",
+      conclusion: "failure",
+      htmlUrl: "https://github.com/Codertocat/Hello-World/runs/42",
+      externalId: "promptops:1",
+      output: { title: "2 prompts regressed", summary: "summary", text: null },
+    });
+  });
+
+  it("sends no annotations key without annotations, and clips an oversized summary", async () => {
+    let sent: SentOutput | undefined;
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/check-runs/42")
+      .reply(200, (_uri, body) => ((sent = (body as { output: SentOutput }).output), run()));
+    const summary = "a".repeat(65_534) + "😀" + "tail";
+    await testPort().updateCheckRun(repo, 42, { status: "completed", conclusion: "success", output: { title: "ok", summary } });
+    expect(sent!.annotations).toBeUndefined();
+    expect(sent!.summary.length).toBeLessThanOrEqual(65_535);
+    expect(sent!.summary).toMatch(/truncated/);
+    expect(sent!.summary.startsWith("a".repeat(60_000))).toBe(true);
+  });
+
+  it("updates state without an output", async () => {
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/check-runs/42", { status: "in_progress" })
+      .reply(200, run({ status: "in_progress", conclusion: null }));
+    const result = await testPort().updateCheckRun(repo, 42, { status: "in_progress" });
+    expect(result.status).toBe("in_progress");
+    expect(result.conclusion).toBeNull();
+  });
+
+  it("lists the runs with a name on a commit, newest first", async () => {
+    nock(API)
+      .get(`/repos/Codertocat/Hello-World/commits/${SHA}/check-runs`)
+      .query({ check_name: "PromptOps", filter: "all", per_page: "100" })
+      .reply(200, {
+        total_count: 2,
+        check_runs: [run({ id: 1, started_at: "2026-01-01T00:00:00Z" }), run({ id: 2, started_at: "2026-01-02T00:00:00Z" })],
+      });
+    const runs = await testPort().listCheckRuns(repo, SHA, "PromptOps");
+    expect(runs.map((r) => r.id)).toEqual([2, 1]);
+  });
+});

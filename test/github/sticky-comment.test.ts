@@ -1,0 +1,139 @@
+import nock from "nock";
+import { API, pr, testPort, useNock } from "./helpers.js";
+
+// The fake thread's routes persist and may go unused; drop them before useNock checks for
+// declared-but-unmade requests (afterEach hooks run in declaration order).
+afterEach(() => nock.cleanAll());
+useNock();
+
+const MARKER = "<!-- promptops:review -->";
+const commentsPath = "/repos/Codertocat/Hello-World/issues/2/comments";
+
+interface FakeComment {
+  id: number;
+  body: string;
+  created_at: string;
+}
+
+/** A pull request's comment thread held in memory, served over the REST routes the port uses. */
+function fakeThread(initial: FakeComment[] = []) {
+  const comments = [...initial];
+  const calls: string[] = [];
+  let nextId = 100;
+  let clock = 0;
+  nock(API)
+    .persist()
+    .get(commentsPath)
+    .query(true)
+    .reply(() => {
+      calls.push("list");
+      return [200, comments.map((c) => ({ ...c }))];
+    })
+    .post(commentsPath)
+    .reply((_uri, body) => {
+      const comment = { id: nextId++, body: (body as { body: string }).body, created_at: `2026-01-01T00:00:${String(10 + clock++)}Z` };
+      comments.push(comment);
+      calls.push(`create ${comment.id}`);
+      return [201, comment];
+    })
+    .patch(/\/repos\/Codertocat\/Hello-World\/issues\/comments\/\d+$/)
+    .reply((uri, body) => {
+      const id = Number(uri.split("/").pop());
+      const comment = comments.find((c) => c.id === id);
+      calls.push(`update ${id}`);
+      if (!comment) return [404, { message: "Not Found" }];
+      comment.body = (body as { body: string }).body;
+      return [200, comment];
+    })
+    .delete(/\/repos\/Codertocat\/Hello-World\/issues\/comments\/\d+$/)
+    .reply((uri) => {
+      const id = Number(uri.split("/").pop());
+      const index = comments.findIndex((c) => c.id === id);
+      calls.push(`delete ${id}`);
+      if (index < 0) return [404, { message: "Not Found" }];
+      comments.splice(index, 1);
+      return [204, ""];
+    });
+  return { comments, calls };
+}
+
+describe("upsertComment", () => {
+  it("creates the comment once, then edits it in place", async () => {
+    const thread = fakeThread([{ id: 1, body: "LGTM", created_at: "2026-01-01T00:00:00Z" }]);
+    const port = testPort();
+
+    const first = await port.upsertComment(pr, MARKER, `${MARKER}\nscore 0.8`);
+    const second = await port.upsertComment(pr, MARKER, `${MARKER}\nscore 0.9`);
+
+    expect(first).toEqual({ id: 100, created: true });
+    expect(second).toEqual({ id: 100, created: false });
+    expect(thread.calls).toEqual(["list", "create 100", "list", "list", "update 100"]);
+    expect(thread.comments.map((c) => c.body)).toEqual(["LGTM", `${MARKER}\nscore 0.9`]);
+  });
+
+  it("does not write when the body is unchanged", async () => {
+    const thread = fakeThread([{ id: 7, body: `${MARKER}\nsame`, created_at: "2026-01-01T00:00:00Z" }]);
+    expect(await testPort().upsertComment(pr, MARKER, `${MARKER}\nsame`)).toEqual({ id: 7, created: false });
+    expect(thread.calls).toEqual(["list"]);
+  });
+
+  it("leaves one comment when two deliveries race", async () => {
+    const thread = fakeThread();
+    const port = testPort();
+
+    const [a, b] = await Promise.all([
+      port.upsertComment(pr, MARKER, `${MARKER}\nfrom delivery A`),
+      port.upsertComment(pr, MARKER, `${MARKER}\nfrom delivery B`),
+    ]);
+
+    // Both saw no comment and created one; both then keep the older and delete the newer.
+    expect(thread.calls.filter((c) => c.startsWith("create"))).toEqual(["create 100", "create 101"]);
+    expect(thread.calls).toContain("delete 101");
+    expect(thread.comments).toHaveLength(1);
+    expect(thread.comments[0].id).toBe(100);
+    expect(a.id).toBe(100);
+    expect(b.id).toBe(100);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+  });
+
+  it("the losing racer moves its body onto the older comment and deletes its own", async () => {
+    // The other delivery's comment (50) appears between our list and our create.
+    const calls: string[] = [];
+    nock(API)
+      .get(commentsPath)
+      .query(true)
+      .reply(200, [])
+      .post(commentsPath, { body: `${MARKER}\nmine` })
+      .reply(201, { id: 51, body: `${MARKER}\nmine`, created_at: "2026-01-01T00:00:02Z" })
+      .get(commentsPath)
+      .query(true)
+      .reply(200, [
+        { id: 50, body: `${MARKER}\ntheirs`, created_at: "2026-01-01T00:00:01Z" },
+        { id: 51, body: `${MARKER}\nmine`, created_at: "2026-01-01T00:00:02Z" },
+      ])
+      .patch("/repos/Codertocat/Hello-World/issues/comments/50", { body: `${MARKER}\nmine` })
+      .reply(200, () => (calls.push("update 50"), { id: 50 }))
+      // The other racer may have deleted it already: a 404 is fine.
+      .delete("/repos/Codertocat/Hello-World/issues/comments/51")
+      .reply(404, { message: "Not Found" });
+
+    expect(await testPort().upsertComment(pr, MARKER, `${MARKER}\nmine`)).toEqual({ id: 50, created: false });
+    expect(calls).toEqual(["update 50"]);
+  });
+
+  it("cleans up duplicates an earlier race left behind", async () => {
+    const thread = fakeThread([
+      { id: 3, body: `${MARKER}\nold`, created_at: "2026-01-01T00:00:00Z" },
+      { id: 4, body: `${MARKER}\nold too`, created_at: "2026-01-01T00:00:01Z" },
+    ]);
+    expect(await testPort().upsertComment(pr, MARKER, `${MARKER}\nnew`)).toEqual({ id: 3, created: false });
+    expect(thread.calls).toEqual(["list", "update 3", "delete 4"]);
+  });
+});
+
+describe("createComment", () => {
+  it("posts a new comment every time", async () => {
+    nock(API).post(commentsPath, { body: "tagged v1.3.0" }).reply(201, { id: 9, body: "tagged v1.3.0" });
+    expect(await testPort().createComment(pr, "tagged v1.3.0")).toEqual({ id: 9 });
+  });
+});

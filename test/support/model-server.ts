@@ -1,0 +1,185 @@
+// A local model server for tests and the benchmark: speaks OpenAI chat completions, Anthropic
+// messages and GitHub Models inference on 127.0.0.1, answers deterministically (the last user
+// message), records what it received and plays a queue of faults, one per request.
+
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type ModelApi = "openai" | "anthropic" | "github";
+
+export type Fault =
+  /** Any HTTP error, e.g. `{ kind: "status", status: 429, headers: { "retry-after": "2" } }`. */
+  | { kind: "status"; status: number; headers?: Record<string, string>; message?: string }
+  /** Accepts the request and never answers (until the client gives up or the server closes). */
+  | { kind: "hang" }
+  /** Destroys the socket without an answer: the client sees a connection reset. */
+  | { kind: "reset" }
+  /** A 200 whose body is not a usable completion (default: not JSON at all). */
+  | { kind: "malformed"; body?: string };
+
+export interface ReceivedRequest {
+  api: ModelApi;
+  path: string;
+  headers: IncomingHttpHeaders;
+  // The parsed JSON body as the client sent it.
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface ModelServerOptions {
+  /** Delay before each successful answer. */
+  latencyMs?: number;
+  /** Custom answer: the output text, or a fault; undefined falls back to echoing the last user message. */
+  handler?: (request: ReceivedRequest) => string | Fault | undefined;
+  /** Keep `requests` (default true); the benchmark may turn it off. */
+  record?: boolean;
+}
+
+export interface ModelServer {
+  /** `http://127.0.0.1:<port>`: append `/v1` for OpenAI, nothing for Anthropic, `/inference` for GitHub. */
+  url: string;
+  requests: ReceivedRequest[];
+  /** Queues faults; each incoming request takes the next one, in order. */
+  fail(...faults: Fault[]): void;
+  /** Requests being handled right now, and the most there ever were at once. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  close(): Promise<void>;
+}
+
+function apiFor(method: string | undefined, path: string): ModelApi | undefined {
+  if (method !== "POST") return undefined;
+  if (path === "/v1/chat/completions" || path === "/chat/completions") return "openai";
+  if (path === "/inference/chat/completions" || /^\/orgs\/[^/]+\/inference\/chat\/completions$/.test(path)) return "github";
+  if (path === "/v1/messages") return "anthropic";
+  return undefined;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (Array.isArray(content)) {
+    return content.map((part) => (typeof part?.text === "string" ? part.text : "")).join("");
+  }
+  return "";
+}
+
+export function echoOutput(body: { messages?: { role: string; content: unknown }[] }): string {
+  const messages = Array.isArray(body?.messages) ? body.messages : [];
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === "user") return textOf(messages[i].content);
+  return "";
+}
+
+const tokens = (text: string) => Math.ceil(text.length / 4);
+
+function completion(api: ModelApi, body: any, output: string): unknown {
+  const input = tokens((Array.isArray(body?.messages) ? body.messages : []).map((m: { content: unknown }) => textOf(m.content)).join("\n") + textOf(body?.system));
+  if (api === "anthropic") {
+    return {
+      id: "msg_local",
+      type: "message",
+      role: "assistant",
+      model: body?.model,
+      content: [{ type: "text", text: output }],
+      stop_reason: "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: input, output_tokens: tokens(output) },
+    };
+  }
+  return {
+    id: "chatcmpl-local",
+    object: "chat.completion",
+    created: 1700000000,
+    model: body?.model,
+    choices: [{ index: 0, message: { role: "assistant", content: output, refusal: null }, finish_reason: "stop", logprobs: null }],
+    usage: { prompt_tokens: input, completion_tokens: tokens(output), total_tokens: input + tokens(output) },
+  };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
+  const faults: Fault[] = [];
+  const requests: ReceivedRequest[] = [];
+  const record = options.record ?? true;
+  let inFlight = 0;
+  let maxInFlight = 0;
+
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let finished = false;
+    const finish = () => {
+      if (!finished) {
+        finished = true;
+        inFlight--;
+      }
+    };
+    res.on("close", finish);
+
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const path = (req.url ?? "/").split("?")[0];
+      const api = apiFor(req.method, path);
+      if (!api) return sendJson(res, 404, { error: { message: `no route for ${req.method} ${path}`, type: "not_found" } });
+      let body: any;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        return sendJson(res, 400, { error: { message: "request body is not JSON", type: "invalid_request_error" } });
+      }
+      const received: ReceivedRequest = { api, path, headers: req.headers, body };
+      if (record) requests.push(received);
+
+      const queued = faults.shift();
+      const custom = queued ?? options.handler?.(received);
+      const reply = typeof custom === "object" ? custom : undefined;
+      if (reply?.kind === "hang") return;
+      if (reply?.kind === "reset") return req.socket.destroy();
+      if (reply?.kind === "status") {
+        const message = reply.message ?? `simulated HTTP ${reply.status}`;
+        const error = api === "anthropic" ? { type: "error", error: { type: "api_error", message } } : { error: { message, type: "server_error" } };
+        return sendJson(res, reply.status, error, reply.headers);
+      }
+      const answer = () => {
+        if (reply?.kind === "malformed") {
+          const text = reply.body ?? "this is not json {";
+          res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+          return res.end(text);
+        }
+        const output = typeof custom === "string" ? custom : echoOutput(body);
+        sendJson(res, 200, completion(api, body, output));
+      };
+      if (options.latencyMs) setTimeout(answer, options.latencyMs);
+      else answer();
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    fail: (...more) => void faults.push(...more),
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Hanging requests and idle keep-alive sockets would otherwise hold the server open.
+        server.closeAllConnections();
+      }),
+  };
+}
