@@ -2,8 +2,8 @@
 // tree on disk, and the paths changed between two revisions.
 
 import { execFile, spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { access, readdir, readFile, realpath } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import pLimit from "p-limit";
 import { blobFromBytes, type ChangedPath, type FileBlob, type TreeReader } from "../core/files.js";
 import { UsageError } from "./io.js";
@@ -40,6 +40,41 @@ export async function resolveRef(cwd: string, ref: string): Promise<string> {
 export async function isGitRepo(cwd: string): Promise<boolean> {
   try {
     return (await git(cwd, ["rev-parse", "--is-inside-work-tree"])).trim() === "true";
+  } catch {
+    return false;
+  }
+}
+
+/** The top folder of the git work tree containing `cwd`, or undefined outside a repository. */
+export async function repoRoot(cwd: string): Promise<string | undefined> {
+  try {
+    return (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The folder PromptOps treats as the root (config, partials and golden paths are relative to it):
+ * the nearest folder from `start` upwards that has `.github/promptops.yml`, not above the git
+ * work tree; else the work tree's top; else `start`.
+ */
+export async function findProjectRoot(start: string): Promise<string> {
+  const top = await repoRoot(start);
+  let dir = await realpath(resolve(start));
+  for (;;) {
+    if (await exists(join(dir, ".github", "promptops.yml"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir || (top !== undefined && dir === (await realpath(top)))) break;
+    dir = parent;
+  }
+  return top !== undefined ? realpath(top) : realpath(resolve(start));
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type { TreeReader } from "../files.js";
 import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
 import { CONFIG_SCHEMA } from "./schema.js";
 
@@ -78,6 +79,22 @@ export function loadConfig(text: string | undefined, file: string = CONFIG_PATH)
     return { config: defaults(), diagnostics: sortDiagnostics(dedupe(diagnostics)) };
   }
   return { config: mergeDefaults(DEFAULT_CONFIG, user) as PromptOpsConfig, diagnostics: [] };
+}
+
+/** Reads and loads `.github/promptops.yml` from a revision (one read). */
+export async function readConfig(tree: TreeReader, file: string = CONFIG_PATH): Promise<LoadedConfig> {
+  const blob = (await tree.read([file])).get(file) ?? { kind: "missing" };
+  switch (blob.kind) {
+    case "missing":
+      return loadConfig(undefined, file);
+    case "text":
+      return loadConfig(blob.text, file);
+    default:
+      return {
+        config: defaults(),
+        diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `the config file is ${blob.kind === "binary" ? "not text" : "too large"}`, rule: "config-syntax" }],
+      };
+  }
 }
 
 function defaults(): PromptOpsConfig {

@@ -16,8 +16,8 @@ export interface ScoreResult {
   reason?: string;
   weight: number;
   /**
-   * The scorer could not run (judge or embedder unreachable, judge answer unusable is NOT an
-   * error): score is 0 and pass false, but the case should be treated as not evaluated.
+   * The scorer could not run (judge or embedder unreachable; an unusable judge answer is a plain
+   * failure, not an error): score 0 and pass false, and the case counts as not evaluated.
    */
   error?: boolean;
 }

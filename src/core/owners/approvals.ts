@@ -6,7 +6,8 @@ import { ownerKind } from "./codeowners.js";
 
 export interface ReviewLike {
   user: string;
-  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING" | string;
+  /** GitHub's review state: `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED`, `PENDING`. */
+  state: string;
   commitId: string;
   /** ISO 8601; reviews without it (pending ones) are ignored. */
   submittedAt?: string;

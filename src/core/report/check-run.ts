@@ -99,7 +99,7 @@ function caseAnnotation(p: PromptComparison, c: CaseComparison): Annotation | un
     title = `Case ${c.caseId} ${verb}`;
     const scores = c.base && !c.base.error ? `${formatScore(c.base.score)} → ${formatScore(head.score)} (${formatDelta(c.delta)})` : `score ${formatScore(head.score)}`;
     const reasons = scoreReasons(c);
-    message = `${p.promptId}: ${scores}.${reasons ? ` ${reasons}.` : ""}\nHead output: ${head.output}`;
+    message = `${p.promptId}: ${scores}.${reasons ? ` ${reasons}.` : ""}\nHead output: ${head.output.slice(0, MAX_MESSAGE)}`;
   }
   return {
     path: c.source?.file ?? p.head?.promptPath ?? p.path,

@@ -136,11 +136,12 @@ export function diagnosticsByPrompt(result: ReviewResult): { byPrompt: Map<Promp
   return { byPrompt, other };
 }
 
+/** From the gates alone: a prompt no gate judged gets no check mark. */
 function promptEmoji(result: ReviewResult, c: PromptComparison): string {
   const findings = result.verdict.findings.filter((f) => f.promptId === c.promptId);
-  if (findings.some((f) => !f.passed)) return CONCLUSION_EMOJI.failure;
-  if (!c.head || c.head.meanScore === undefined) return CONCLUSION_EMOJI.neutral;
-  return CONCLUSION_EMOJI.success;
+  if (findings.some((f) => !f.passed)) return `${CONCLUSION_EMOJI.failure} `;
+  if (!c.head || c.head.meanScore === undefined) return `${CONCLUSION_EMOJI.neutral} `;
+  return findings.length > 0 ? `${CONCLUSION_EMOJI.success} ` : "";
 }
 
 function statusCounts(c: PromptComparison): string {
@@ -152,7 +153,7 @@ function statusCounts(c: PromptComparison): string {
 }
 
 function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: readonly Diagnostic[], seeAlso: string): string {
-  const lines = [`### ${promptEmoji(result, c)} ${inlineCode(c.promptId, { maxLength: 200 })} · ${c.change}`];
+  const lines = [`### ${promptEmoji(result, c)}${inlineCode(c.promptId, { maxLength: 200 })} · ${c.change}`];
   const facts = [inlineCode(c.path, { maxLength: 200 })];
   if (c.previousPath && c.previousPath !== c.path) facts.push(`renamed from ${inlineCode(c.previousPath, { maxLength: 200 })}`);
   const bv = c.base?.version;

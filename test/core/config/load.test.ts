@@ -115,3 +115,14 @@ describe("loadConfig", () => {
     expect(loadConfig("- a\n- b\n").diagnostics[0]).toMatchObject({ line: 1, column: 1, rule: "config-schema" });
   });
 });
+
+describe("readConfig", () => {
+  it("reads the config from a revision, and gives defaults when there is none", async () => {
+    const { memoryTree } = await import("../../../src/core/files.js");
+    const { readConfig } = await import("../../../src/core/config/load.js");
+    expect((await readConfig(memoryTree({ ".github/promptops.yml": "gates: { minScore: 0.5 }" }))).config.gates.minScore).toBe(0.5);
+    expect(await readConfig(memoryTree({}))).toEqual({ config: DEFAULT_CONFIG, diagnostics: [] });
+    const bad = await readConfig(memoryTree({ ".github/promptops.yml": "gates: 3" }));
+    expect(bad.diagnostics[0]).toMatchObject({ file: ".github/promptops.yml", line: 1, column: 8, rule: "config-schema" });
+  });
+});

@@ -141,6 +141,10 @@ describe("evaluateOwnerApprovals", () => {
       expect(p.satisfied).toBe(false);
       expect(p.reason).toContain("needs an approval from one of lead");
     });
+    it("accepts a member of a fallback team", () => {
+      const p = first({ author: "alice", prompts, fallbackReviewers: ["@acme/support-ai"], reviews: [review("sam", "APPROVED")] });
+      expect(p).toMatchObject({ satisfied: true, approvedBy: ["sam"] });
+    });
     it("accepts any other reviewer when none are configured", () => {
       expect(first({ author: "alice", prompts, reviews: [review("bob", "APPROVED")] }).satisfied).toBe(true);
       expect(first({ author: "alice", prompts, reviews: [review("alice", "APPROVED")] }).satisfied).toBe(false);

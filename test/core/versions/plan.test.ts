@@ -63,7 +63,7 @@ describe("planTags", () => {
   ])("skips a prompt with %s", (_case, over, planOver, reason) => {
     const plan = planTags(input([candidate(over)], planOver));
     expect(plan.create).toEqual([]);
-    expect(plan.skipped).toEqual([{ promptId: "support/summary", reason }]);
+    expect(plan.skipped).toEqual([{ promptId: over.promptId ?? "support/summary", reason }]);
   });
 
   it("tags unapproved or unevaluated prompts when those requirements are off", () => {

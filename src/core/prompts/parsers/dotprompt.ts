@@ -54,6 +54,6 @@ export function parseDotprompt(path: string, text: string, ctx: ParseContext): P
 
   fields.messages = splitMessages(split.body, split.bodyLine, dotpromptRoleMarkers(split.body), "user", ctx);
   fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
-  if (fields.messages.length === 0) ctx.error(split.bodyLine, 1, "the prompt template is empty: write it after the front matter", "schema");
+  if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt template is empty: write it after the front matter", "schema");
   return buildPrompt(path, "dotprompt", fields);
 }

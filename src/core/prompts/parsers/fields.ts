@@ -61,7 +61,8 @@ export class FieldReader {
   }
 
   fail(path: YamlPath, message: string, severity: "error" | "warning" = "error"): void {
-    const pos = this.src.valuePos(path);
+    // A block mapping or list is best pointed at by its `key:` line; a scalar by the value itself.
+    const pos = this.src.isCollection(path) ? this.src.pos(path) : this.src.valuePos(path);
     this.ctx.report(severity, pos.line, pos.column, message, "schema");
   }
 
@@ -335,7 +336,7 @@ export function readGithubFields(r: FieldReader, fields: PromptFields): void {
   } else if (schema !== undefined && schema !== null) {
     r.fail(["jsonSchema"], `\`jsonSchema\` must be a JSON string or a mapping, not ${describe(schema)}`);
   }
-  if (fields.responseFormat === "json_schema" && fields.jsonSchema === undefined) {
+  if (fields.responseFormat === "json_schema" && schema === undefined) {
     r.fail(["responseFormat"], "`responseFormat: json_schema` needs a `jsonSchema`");
   }
   if (r.has(["testData"])) {

@@ -20,6 +20,6 @@ export function parseMarkdownPrompt(path: string, text: string, ctx: ParseContex
   }
   fields.messages = splitMessages(split.body, split.bodyLine, roleLineMarkers(split.body, true), "user", ctx);
   fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
-  if (fields.messages.length === 0) ctx.error(split.bodyLine, 1, "the prompt body is empty: write the message text after the front matter", "schema");
+  if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt body is empty: write the message text after the front matter", "schema");
   return buildPrompt(path, "markdown", fields);
 }

@@ -26,7 +26,7 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   // Prompty's own parser gives text before the first role line to the system.
   fields.messages = splitMessages(split.body, split.bodyLine, roleLineMarkers(split.body, false), "system", ctx);
   fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
-  if (fields.messages.length === 0) ctx.error(split.bodyLine, 1, "the prompt body is empty: write `system:` / `user:` sections after the front matter", "schema");
+  if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt body is empty: write `system:` / `user:` sections after the front matter", "schema");
   return buildPrompt(path, "prompty", fields);
 }
 

@@ -71,6 +71,11 @@ export class YamlSource {
     return this.pos(path).line;
   }
 
+  isCollection(path: YamlPath): boolean {
+    const node = this.node(path);
+    return isMap(node) || isSeq(node);
+  }
+
   /** Position of the value itself (not its key). */
   valuePos(path: YamlPath): { line: number; column: number } {
     const node = this.node(path);
@@ -113,9 +118,12 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
     return undefined;
   }
   if (doc.errors.length > 0) {
+    // Errors found at the end of input (an unclosed quote or bracket) point past the last line.
+    const lastLine = Math.max(1, text.trimEnd().split("\n").length);
     for (const e of doc.errors) {
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-      ctx.error(pos.line + offset, pos.col, `YAML syntax error: ${shortMessage(e.message)}`, "yaml-syntax");
+      const line = Math.min(pos.line, lastLine);
+      ctx.error(line + offset, line === pos.line ? pos.col : 1, `YAML syntax error: ${shortMessage(e.message)}`, "yaml-syntax");
     }
     return undefined;
   }

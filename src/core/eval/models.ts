@@ -1,0 +1,48 @@
+// Builds the ModelAccess the review uses from the base config, an environment and a cache. The
+// host decides where env, the cache and recordings come from; nothing here reads them itself.
+
+import type { PromptOpsConfig } from "../config/model.js";
+import { createProviders, replayRegistry, type ProviderRegistry } from "../providers/registry.js";
+import type { ResponseCache } from "./cache.js";
+import type { ModelAccess } from "./evaluate.js";
+import { createRunner } from "./runner.js";
+
+export interface ModelAccessOptions {
+  config: PromptOpsConfig;
+  env: Record<string, string | undefined>;
+  cache?: ResponseCache;
+  fetch?: typeof fetch;
+  /** Answer every request from these recordings instead of calling providers (`--replay`, the demo). */
+  replay?: Record<string, unknown>;
+  /** Recordings for models written `replay/...` (from `providers.replay.file`). */
+  recordings?: Record<string, unknown>;
+  /** Overrides `providers.concurrency` (`--concurrency`). */
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export function createModelAccess(options: ModelAccessOptions): ModelAccess {
+  const { config } = options;
+  const providers: ProviderRegistry = options.replay
+    ? replayRegistry(options.replay)
+    : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings });
+  const perProvider: Record<string, number> = {};
+  for (const [name, settings] of Object.entries(config.providers)) {
+    const limit = (settings as { concurrency?: unknown } | undefined)?.concurrency;
+    if (typeof limit === "number" && name !== "concurrency") perProvider[name] = limit;
+  }
+  const runner = createRunner({
+    providers,
+    cache: options.cache,
+    concurrency: options.concurrency ?? config.providers.concurrency,
+    perProvider: options.concurrency === undefined ? perProvider : {},
+    retries: config.providers.retries,
+    timeoutMs: config.providers.timeoutMs,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return { runner };
+}

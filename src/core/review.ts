@@ -1,0 +1,139 @@
+// The review of a change, host-free: which prompts changed, lint, both sides evaluated on the
+// head's golden sets, compared and gated. The CLI, the App and the Action all call this.
+
+import type { PromptOpsConfig } from "./config/model.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { comparePrompt } from "./eval/compare.js";
+import { evaluateSides, type ModelAccess, type SideEvaluation, type SideRun } from "./eval/evaluate.js";
+import { decideVerdict } from "./eval/gates.js";
+import type { PromptComparison, ReviewResult } from "./eval/model.js";
+import type { ChangedPath } from "./files.js";
+import type { GoldenSet } from "./golden/model.js";
+import { detectChanges, type ChangedPrompt, type ChangeSet } from "./prompts/detect.js";
+import { lintWorkspace } from "./prompts/lint.js";
+import { unifiedDiff } from "./report/diff.js";
+import type { Workspace } from "./workspace.js";
+
+export interface ReviewInput {
+  /** From the base revision: a change never sets its own rules. */
+  config: PromptOpsConfig;
+  base: Workspace;
+  head: Workspace;
+  changes: readonly ChangedPath[];
+  models: ModelAccess;
+  baseRef: string;
+  headRef: string;
+  /** Monotonic clock in ms, for the review's duration. */
+  now: () => number;
+  /** Problems found before the review (config errors, a truncated file list), reported with it. */
+  diagnostics?: Diagnostic[];
+}
+
+export interface Review extends ReviewResult {
+  changeSet: ChangeSet;
+}
+
+/** Provider error kinds that mean the model was not reached at all (as opposed to a bad answer). */
+const UNREACHABLE_KINDS = new Set(["config", "auth", "network", "timeout", "rate-limit", "server"]);
+
+export async function reviewChanges(input: ReviewInput): Promise<Review> {
+  const started = input.now();
+  const { config, base, head } = input;
+  const changeSet = detectChanges({ changes: input.changes, base, head, config });
+
+  const diagnostics = sortDiagnostics([...(input.diagnostics ?? []), ...relevantLint(input, changeSet)]);
+
+  const runs: { prompt: ChangedPrompt; head?: number; base?: number }[] = [];
+  const sideRuns: SideRun[] = [];
+  for (const prompt of changeSet.prompts) {
+    const entry: (typeof runs)[number] = { prompt };
+    // Both sides run the head's golden set, so cases added by the change count on both.
+    const golden: GoldenSet | undefined = prompt.head ? head.golden.get(prompt.path) : undefined;
+    if (prompt.head && golden) {
+      entry.head = sideRuns.push({ side: "head", prompt: prompt.head, golden, partials: partialTexts(head) }) - 1;
+      if (prompt.base) entry.base = sideRuns.push({ side: "base", prompt: prompt.base, golden, partials: partialTexts(base) }) - 1;
+    }
+    runs.push(entry);
+  }
+  const evaluations: SideEvaluation[] = await evaluateSides(sideRuns, input.models, config.providers);
+
+  const comparisons: PromptComparison[] = runs.map(({ prompt, head: h, base: b }) => {
+    const headGolden = prompt.head ? head.golden.get(prompt.path) : undefined;
+    const baseGolden = prompt.base ? base.golden.get(prompt.previousPath ?? prompt.path) : undefined;
+    return comparePrompt({
+      promptId: prompt.id,
+      path: prompt.path,
+      ...(prompt.previousPath !== undefined ? { previousPath: prompt.previousPath } : {}),
+      change: prompt.change,
+      ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
+      ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
+      baseCaseIds: baseGolden?.cases.map((c) => c.id) ?? [],
+      cases: new Map((headGolden?.cases ?? []).map((c) => [c.id, { source: c.source, vars: c.vars }])),
+    });
+  });
+
+  for (const [i, evaluation] of evaluations.entries()) {
+    const run = sideRuns[i]!;
+    if (run.side !== "head") continue;
+    for (const problem of evaluation.scorerProblems) {
+      diagnostics.push({ file: run.prompt.path, line: 1, column: 1, severity: "error", message: `evaluator ${problem}`, rule: "evaluator" });
+    }
+  }
+
+  const verdict = decideVerdict(comparisons, config.gates, {
+    lintErrors: diagnostics.filter((d) => d.severity === "error").length,
+    unreachable: unreachableProviders(comparisons),
+  });
+
+  const diffs: Record<string, string> = {};
+  for (const prompt of changeSet.prompts) {
+    const before = base.sources.get(prompt.previousPath ?? prompt.path);
+    const after = head.sources.get(prompt.path);
+    if (before !== after) diffs[prompt.id] = unifiedDiff(prompt.path, before, after);
+  }
+
+  const stats = input.models.runner.stats();
+  return {
+    baseRef: input.baseRef,
+    headRef: input.headRef,
+    comparisons,
+    diagnostics: sortDiagnostics(diagnostics),
+    verdict,
+    diffs,
+    stats: { requestsSent: stats.requestsSent, cacheHits: stats.cacheHits, durationMs: Math.max(0, input.now() - started) },
+    changeSet,
+  };
+}
+
+/**
+ * Lint of what the change touches: the changed prompts and the files they depend on. Problems in
+ * untouched prompts are not this pull request's to fix.
+ */
+function relevantLint(input: ReviewInput, changeSet: ChangeSet): Diagnostic[] {
+  const files = new Set<string>(input.changes.map((c) => c.path));
+  for (const p of changeSet.prompts) {
+    files.add(p.path);
+    const golden = input.head.goldenPaths.get(p.path);
+    if (golden) files.add(golden);
+  }
+  return lintWorkspace(input.head, input.config, { base: input.base }).filter((d) => files.has(d.file));
+}
+
+function partialTexts(ws: Workspace): Map<string, string> {
+  return new Map([...ws.partials].map(([name, file]) => [name, file.text]));
+}
+
+/** Distinct reasons a model could not be reached, e.g. `openai/gpt-4o: no API key ...`. */
+function unreachableProviders(comparisons: PromptComparison[]): string[] {
+  const reasons = new Set<string>();
+  for (const c of comparisons) {
+    for (const side of [c.base, c.head]) {
+      for (const r of side?.cases ?? []) {
+        if (r.error && UNREACHABLE_KINDS.has(r.error.kind)) reasons.add(`${side!.model ?? "model"}: ${r.error.message}`);
+      }
+    }
+  }
+  return [...reasons].slice(0, 10);
+}
+
+export { hasErrors };
