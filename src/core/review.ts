@@ -2,7 +2,7 @@
 // head's golden sets, compared and gated. The CLI, the App and the Action all call this.
 
 import type { PromptOpsConfig } from "./config/model.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { comparePrompt } from "./eval/compare.js";
 import { evaluateSides, type ModelAccess, type SideEvaluation, type SideRun } from "./eval/evaluate.js";
 import { decideVerdict } from "./eval/gates.js";
@@ -43,9 +43,60 @@ export async function reviewChanges(input: ReviewInput): Promise<Review> {
 
   const diagnostics = sortDiagnostics([...(input.diagnostics ?? []), ...relevantLint(input, changeSet)]);
 
+  const comparisons = await evaluateAndCompare(changeSet.prompts, input, diagnostics);
+
+  const diffs: Record<string, string> = {};
+  for (const prompt of changeSet.prompts) {
+    const before = base.sources.get(prompt.previousPath ?? prompt.path);
+    const after = head.sources.get(prompt.path);
+    if (before !== after) diffs[prompt.id] = unifiedDiff(prompt.path, before, after);
+  }
+  const result = assemble({ ...input, comparisons, diagnostics, diffs, started });
+  return { ...result, changeSet };
+}
+
+/** Gates the comparisons and gathers everything into the result every report renders. */
+function assemble(input: {
+  config: PromptOpsConfig;
+  models: ModelAccess;
+  baseRef: string;
+  headRef: string;
+  now: () => number;
+  started: number;
+  comparisons: PromptComparison[];
+  diagnostics: Diagnostic[];
+  diffs: Record<string, string>;
+}): ReviewResult {
+  const { comparisons, diagnostics } = input;
+  const verdict = decideVerdict(comparisons, input.config.gates, {
+    lintErrors: diagnostics.filter((d) => d.severity === "error").length,
+    unreachable: unreachableProviders(comparisons),
+  });
+  const stats = input.models.runner.stats();
+  return {
+    baseRef: input.baseRef,
+    headRef: input.headRef,
+    comparisons,
+    diagnostics: sortDiagnostics(diagnostics),
+    verdict,
+    diffs: input.diffs,
+    stats: { requestsSent: stats.requestsSent, cacheHits: stats.cacheHits, durationMs: Math.max(0, input.now() - input.started) },
+  };
+}
+
+/**
+ * Evaluates each prompt's head (and base, when it has one) on the head's golden set, all in one
+ * runner call, and compares the sides. Evaluator problems are added to `diagnostics`.
+ */
+async function evaluateAndCompare(
+  prompts: readonly ChangedPrompt[],
+  input: { config: PromptOpsConfig; base: Workspace; head: Workspace; models: ModelAccess },
+  diagnostics: Diagnostic[],
+): Promise<PromptComparison[]> {
+  const { base, head } = input;
   const runs: { prompt: ChangedPrompt; head?: number; base?: number }[] = [];
   const sideRuns: SideRun[] = [];
-  for (const prompt of changeSet.prompts) {
+  for (const prompt of prompts) {
     const entry: (typeof runs)[number] = { prompt };
     // Both sides run the head's golden set, so cases added by the change count on both.
     const golden: GoldenSet | undefined = prompt.head ? head.golden.get(prompt.path) : undefined;
@@ -55,9 +106,17 @@ export async function reviewChanges(input: ReviewInput): Promise<Review> {
     }
     runs.push(entry);
   }
-  const evaluations: SideEvaluation[] = await evaluateSides(sideRuns, input.models, config.providers);
+  const evaluations: SideEvaluation[] = await evaluateSides(sideRuns, input.models, input.config.providers);
 
-  const comparisons: PromptComparison[] = runs.map(({ prompt, head: h, base: b }) => {
+  for (const [i, evaluation] of evaluations.entries()) {
+    const run = sideRuns[i]!;
+    if (run.side !== "head") continue;
+    for (const problem of evaluation.scorerProblems) {
+      diagnostics.push({ file: run.prompt.path, line: 1, column: 1, severity: "error", message: `evaluator ${problem}`, rule: "evaluator" });
+    }
+  }
+
+  return runs.map(({ prompt, head: h, base: b }) => {
     const headGolden = prompt.head ? head.golden.get(prompt.path) : undefined;
     const baseGolden = prompt.base ? base.golden.get(prompt.previousPath ?? prompt.path) : undefined;
     return comparePrompt({
@@ -71,38 +130,33 @@ export async function reviewChanges(input: ReviewInput): Promise<Review> {
       cases: new Map((headGolden?.cases ?? []).map((c) => [c.id, { source: c.source, vars: c.vars }])),
     });
   });
+}
 
-  for (const [i, evaluation] of evaluations.entries()) {
-    const run = sideRuns[i]!;
-    if (run.side !== "head") continue;
-    for (const problem of evaluation.scorerProblems) {
-      diagnostics.push({ file: run.prompt.path, line: 1, column: 1, severity: "error", message: `evaluator ${problem}`, rule: "evaluator" });
-    }
-  }
+export interface EvaluateInput {
+  config: PromptOpsConfig;
+  workspace: Workspace;
+  /** Prompt paths to evaluate (all prompts of the workspace when empty). */
+  paths: readonly string[];
+  models: ModelAccess;
+  ref: string;
+  now: () => number;
+  diagnostics?: Diagnostic[];
+}
 
-  const verdict = decideVerdict(comparisons, config.gates, {
-    lintErrors: diagnostics.filter((d) => d.severity === "error").length,
-    unreachable: unreachableProviders(comparisons),
-  });
-
-  const diffs: Record<string, string> = {};
-  for (const prompt of changeSet.prompts) {
-    const before = base.sources.get(prompt.previousPath ?? prompt.path);
-    const after = head.sources.get(prompt.path);
-    if (before !== after) diffs[prompt.id] = unifiedDiff(prompt.path, before, after);
-  }
-
-  const stats = input.models.runner.stats();
-  return {
-    baseRef: input.baseRef,
-    headRef: input.headRef,
-    comparisons,
-    diagnostics: sortDiagnostics(diagnostics),
-    verdict,
-    diffs,
-    stats: { requestsSent: stats.requestsSent, cacheHits: stats.cacheHits, durationMs: Math.max(0, input.now() - started) },
-    changeSet,
-  };
+/** One side only (`promptops eval`): each prompt's golden set against its current version, gated. */
+export async function evaluatePrompts(input: EvaluateInput): Promise<ReviewResult> {
+  const started = input.now();
+  const { workspace, config } = input;
+  const wanted = input.paths.length > 0 ? new Set(input.paths) : undefined;
+  const prompts: ChangedPrompt[] = [...workspace.prompts.values()]
+    .filter((p) => !wanted || wanted.has(p.path))
+    .map((p) => ({ id: p.id, path: p.path, change: "modified", head: p, reasons: [] }));
+  const files = new Set(prompts.flatMap((p) => [p.path, workspace.goldenPaths.get(p.path) ?? p.path]));
+  if (wanted) for (const p of wanted) files.add(p);
+  const diagnostics = [...(input.diagnostics ?? []), ...lintWorkspace(workspace, config).filter((d) => files.has(d.file))];
+  const empty: Workspace = { prompts: new Map(), partials: new Map(), golden: new Map(), goldenPaths: new Map(), sources: new Map(), diagnostics: [] };
+  const comparisons = await evaluateAndCompare(prompts, { config, base: empty, head: workspace, models: input.models }, diagnostics);
+  return assemble({ ...input, baseRef: input.ref, headRef: input.ref, comparisons, diagnostics, diffs: {}, started });
 }
 
 /**
@@ -136,4 +190,3 @@ function unreachableProviders(comparisons: PromptComparison[]): string[] {
   return [...reasons].slice(0, 10);
 }
 
-export { hasErrors };

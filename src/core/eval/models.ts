@@ -2,7 +2,8 @@
 // host decides where env, the cache and recordings come from; nothing here reads them itself.
 
 import type { PromptOpsConfig } from "../config/model.js";
-import { createProviders, replayRegistry, type ProviderRegistry } from "../providers/registry.js";
+import { createProviders, recordingRegistry, replayRegistry, type ProviderRegistry } from "../providers/registry.js";
+import type { RecordedResponse } from "../providers/replay.js";
 import type { ResponseCache } from "./cache.js";
 import type { ModelAccess } from "./evaluate.js";
 import { createRunner } from "./runner.js";
@@ -16,6 +17,8 @@ export interface ModelAccessOptions {
   replay?: Record<string, unknown>;
   /** Recordings for models written `replay/...` (from `providers.replay.file`). */
   recordings?: Record<string, unknown>;
+  /** Receives every response a provider sends, to write a recordings file (`--record`). */
+  record?: (key: string, response: RecordedResponse) => void;
   /** Overrides `providers.concurrency` (`--concurrency`). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -25,9 +28,10 @@ export interface ModelAccessOptions {
 
 export function createModelAccess(options: ModelAccessOptions): ModelAccess {
   const { config } = options;
-  const providers: ProviderRegistry = options.replay
+  const real: ProviderRegistry = options.replay
     ? replayRegistry(options.replay)
     : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings });
+  const providers = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;
   const perProvider: Record<string, number> = {};
   for (const [name, settings] of Object.entries(config.providers)) {
     const limit = (settings as { concurrency?: unknown } | undefined)?.concurrency;

@@ -62,7 +62,7 @@ export function analyzeTemplate(text: string, startLine = 1): TemplateAnalysis {
   try {
     program = Handlebars.parse(text);
   } catch (err) {
-    result.errors.push(templateError(err, startLine));
+    result.errors.push(templateError(err, text, startLine));
     return result;
   }
   const inlinePartials = new Set<string>();
@@ -166,13 +166,35 @@ function partialName(name: Node): string | undefined {
   return undefined;
 }
 
-function templateError(err: unknown, startLine: number): TemplateError {
+/** The last block opened and never closed (`{{#if x}}` with no `{{/if}}`), for a better error line. */
+function unclosedBlock(text: string): { name: string; line: number; column: number } | undefined {
+  const stack: { name: string; offset: number }[] = [];
+  for (const m of text.matchAll(/\{\{~?\s*([#^/])\s*[*>]?\s*([^\s}~]+)/g)) {
+    if (m[1] === "/") {
+      const at = stack.map((b) => b.name).lastIndexOf(m[2]);
+      if (at !== -1) stack.length = at;
+    } else {
+      stack.push({ name: m[2], offset: m.index });
+    }
+  }
+  const open = stack.pop();
+  if (!open) return undefined;
+  const before = text.slice(0, open.offset);
+  const line = before.split("\n").length;
+  return { name: open.name, line, column: open.offset - before.lastIndexOf("\n") };
+}
+
+function templateError(err: unknown, text: string, startLine: number): TemplateError {
   const e = err as { message?: string; lineNumber?: number; column?: number };
   const message = String(e.message ?? err);
   const lines = message.split("\n");
   const parseError = /^Parse error on line (\d+):/.exec(lines[0]);
   if (parseError) {
     const expected = lines[lines.length - 1];
+    if (/got 'EOF'$/.test(expected)) {
+      const open = unclosedBlock(text);
+      if (open) return { message: `template syntax error: \`{{#${open.name}}}\` is never closed with \`{{/${open.name}}}\``, line: startLine + open.line - 1, column: open.column };
+    }
     const detail = /got 'EOF'$/.test(expected) ? "the template ends inside an unclosed block or mustache" : expected;
     return { message: `template syntax error: ${detail}`, line: startLine + Number(parseError[1]) - 1, column: 1 };
   }

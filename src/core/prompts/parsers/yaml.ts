@@ -112,7 +112,8 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
   const offset = firstLine - 1;
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    // logLevel "error": the core must not print yaml's console warnings; problems become diagnostics.
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: "error" });
   } catch (err) {
     ctx.error(firstLine, 1, `YAML could not be parsed: ${(err as Error).message}`, "yaml-syntax");
     return undefined;

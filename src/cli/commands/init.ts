@@ -1,0 +1,139 @@
+// `promptops init [dir]`: a starter config, an example prompt with its golden set and a
+// workflow running PromptOps on pull requests. Existing files are never overwritten.
+
+import type { Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { DEFAULT_CONFIG } from "../../core/config/model.js";
+import type { CliIO } from "../io.js";
+
+/** The published GitHub Action the starter workflow uses. */
+export const ACTION_REF = "promptops/promptops@v1";
+
+const list = (items: readonly string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
+
+const CONFIG = `# PromptOps: reviews pull requests that change prompts.
+# Every key is optional; the values below are the defaults unless marked "example".
+# The rules of the base branch apply to a pull request, so a PR cannot loosen its own bar.
+
+prompts:
+  # Prompt files: GitHub Models .prompt.yml, Dotprompt .prompt, Prompty .prompty, .prompt.md
+  include: ${list(DEFAULT_CONFIG.prompts.include)}
+  exclude: ${list(DEFAULT_CONFIG.prompts.exclude)}
+  # Folders holding {{> partial}} templates
+  partials: ${list(DEFAULT_CONFIG.prompts.partials)}
+
+golden:
+  # Where a prompt's golden set is found when it names none ({dir}: its folder, {name}: its name)
+  patterns: ${list(DEFAULT_CONFIG.golden.patterns.slice(0, 2))}
+
+providers:
+  # defaultModel: openai/gpt-4o-mini   # example: used when a prompt names no model
+  concurrency: ${DEFAULT_CONFIG.providers.concurrency}
+  repeats: ${DEFAULT_CONFIG.providers.repeats}
+
+gates:
+  # minScore: 0.8                      # example: the head's mean score must reach this
+  maxRegression: ${DEFAULT_CONFIG.gates.maxRegression}                 # the head may score at most this much below the base
+  requireGolden: ${DEFAULT_CONFIG.gates.requireGolden}                 # a changed prompt must have a golden set
+  ignoreNoise: ${DEFAULT_CONFIG.gates.ignoreNoise}                    # drops within the confidence interval do not fail
+
+ownership:
+  # defaultOwners: ["@your-org/prompt-owners"]   # example: when .github/PROMPTOWNERS has no rule
+  requestReviews: ${DEFAULT_CONFIG.ownership.requestReviews}
+
+versioning:
+  requireBump: ${DEFAULT_CONFIG.versioning.requireBump}                   # a content change needs a higher promptops.version
+  tag: "${DEFAULT_CONFIG.versioning.tag}"     # tag created for each approved version on merge
+`;
+
+const PROMPT = `# A GitHub Models prompt file: \`gh models eval prompts/example.prompt.yml\` runs it too.
+name: Ticket triage
+description: Names the topic of a customer support ticket.
+model: openai/gpt-4o-mini
+modelParameters:
+  temperature: 0
+promptops:
+  id: example/ticket-triage
+  version: 1.0.0
+  golden: example.golden.jsonl
+  variables:
+    ticket: { type: string, required: true, description: The ticket text }
+messages:
+  - role: system
+    content: |
+      You triage customer support tickets. Answer with one word: refund, login, bug or other.
+  - role: user
+    content: |
+      Ticket:
+      {{ticket}}
+evaluators:
+  - name: names the expected topic
+    string:
+      contains: "{{expected}}"
+`;
+
+const GOLDEN = [
+  { id: "double-charge", ticket: "I was charged twice for my subscription this month. Please give one payment back.", expected: "refund" },
+  { id: "password", ticket: "Since the last update I cannot sign in; it says my password is wrong.", expected: "login" },
+  { id: "crash", ticket: "The app closes as soon as I open the settings page.", expected: "bug" },
+]
+  .map((row) => JSON.stringify(row))
+  .join("\n");
+
+const WORKFLOW = `# Reviews pull requests that change prompts: base vs head evaluation, check run, comment.
+name: PromptOps
+
+on:
+  pull_request:
+    types: [opened, synchronize, reopened, ready_for_review]
+
+permissions:
+  contents: read
+  pull-requests: write
+  checks: write
+
+concurrency:
+  group: promptops-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+jobs:
+  review:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${ACTION_REF}
+        with:
+          github-token: \${{ secrets.GITHUB_TOKEN }}
+        env:
+          OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}
+`;
+
+/** The files `init` writes, by path relative to the target folder. */
+export const STARTER_FILES: Readonly<Record<string, string>> = {
+  ".github/promptops.yml": CONFIG,
+  "prompts/example.prompt.yml": PROMPT,
+  "prompts/example.golden.jsonl": `${GOLDEN}\n`,
+  ".github/workflows/promptops.yml": WORKFLOW,
+};
+
+export function register(program: Command, io: CliIO): void {
+  program
+    .command("init")
+    .description("Write a starter config, an example prompt with a golden set, and a GitHub workflow")
+    .argument("[dir]", "the folder to set up (default: the current folder)")
+    .action(async (dir: string | undefined) => {
+      const target = resolve(io.cwd, dir ?? ".");
+      for (const [path, text] of Object.entries(STARTER_FILES)) {
+        const full = join(target, path);
+        await mkdir(dirname(full), { recursive: true });
+        try {
+          await writeFile(full, text, { flag: "wx" });
+          io.stdout(`wrote   ${path}\n`);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+          io.stdout(`skipped ${path} (already exists)\n`);
+        }
+      }
+      io.stdout("\nNext: `promptops lint` to check the prompts, then add OPENAI_API_KEY to the repository's secrets.\n");
+    });
+}

@@ -1,0 +1,127 @@
+// The local review behind `promptops review` and the demo: the same core review the App runs,
+// between two revisions of a git repository on disk.
+
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { readConfig } from "../core/config/load.js";
+import type { PromptOpsConfig } from "../core/config/model.js";
+import { formatDiagnostic } from "../core/diagnostics.js";
+import { memoryCache, type ResponseCache } from "../core/eval/cache.js";
+import { createModelAccess } from "../core/eval/models.js";
+import type { RecordedResponse } from "../core/providers/replay.js";
+import { reviewChanges, type Review } from "../core/review.js";
+import { loadWorkspace } from "../core/workspace.js";
+import { folderCache } from "./folder-cache.js";
+import { changedPaths, gitTree, repoRoot, resolveRef } from "./git.js";
+import { UsageError, type CliIO } from "./io.js";
+import { createProgress } from "./progress.js";
+
+export interface ModelOptions {
+  /** Overrides `providers.concurrency`. */
+  concurrency?: number;
+  /** false: no response cache (`--no-cache`). */
+  cache?: boolean;
+  /** Answer every request from this recordings file. */
+  replay?: string;
+  /** Write every response received to this recordings file. */
+  record?: string;
+}
+
+export interface LocalReviewOptions extends ModelOptions {
+  base: string;
+  head: string;
+}
+
+/** Parses `--concurrency`; commander hands options over as strings. */
+export function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--concurrency takes a whole number from 1 to 1000, not "${value}"`);
+  return n;
+}
+
+/** The response cache of a repository: `.promptops/cache` at its root (git-ignore it). */
+export function cacheFor(root: string, enabled: boolean | undefined): ResponseCache {
+  return enabled === false ? memoryCache() : folderCache(join(root, ".promptops", "cache"));
+}
+
+async function readRecordings(io: CliIO, file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), "utf8");
+  } catch {
+    throw new UsageError(`cannot read the recordings file ${file}`);
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new UsageError(`${file} is not a recordings file (a JSON object of request key -> response)`);
+}
+
+/** Model access for a CLI command: env, cache, replay and recording, a progress bar on a TTY. */
+export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig, options: ModelOptions) {
+  const progress = createProgress(process.stderr);
+  const recorded: Record<string, RecordedResponse> = {};
+  const replay = options.replay ? await readRecordings(io, options.replay) : undefined;
+  const recordings = config.providers.replay.file ? await readRecordings({ ...io, cwd: root }, config.providers.replay.file) : undefined;
+  const models = createModelAccess({
+    config,
+    env: io.env,
+    cache: cacheFor(root, options.cache),
+    ...(replay ? { replay } : {}),
+    ...(recordings ? { recordings } : {}),
+    ...(options.record ? { record: (key: string, response: RecordedResponse) => void (recorded[key] = response) } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    onProgress: io.isTTY ? progress.onProgress : undefined,
+    now: () => performance.now(),
+  });
+  return {
+    models,
+    async finish() {
+      progress.done();
+      if (options.record) {
+        await writeFile(resolve(io.cwd, options.record), `${JSON.stringify(recorded, null, 2)}\n`);
+        io.stderr(`Recorded ${Object.keys(recorded).length} responses to ${options.record}\n`);
+      }
+    },
+  };
+}
+
+/**
+ * Reviews `head` against `base` in the repository at `cwd`. Rules (config) come from the base,
+ * as on GitHub. Returns undefined after printing the problems when the base config is broken.
+ */
+export async function runLocalReview(io: CliIO, options: LocalReviewOptions): Promise<Review | undefined> {
+  const root = await repoRoot(io.cwd);
+  if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
+  const [base, head] = await Promise.all([resolveRef(root, options.base), resolveRef(root, options.head)]);
+  const baseTree = gitTree(root, base);
+  const headTree = gitTree(root, head);
+  const { config, diagnostics } = await readConfig(baseTree);
+  if (diagnostics.length > 0) {
+    for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)} (at ${options.base})\n`);
+    return undefined;
+  }
+  const [changes, baseWs, headWs] = await Promise.all([
+    changedPaths(root, base, head),
+    loadWorkspace(baseTree, config),
+    loadWorkspace(headTree, config),
+  ]);
+  const { models, finish } = await cliModels(io, root, config, options);
+  try {
+    return await reviewChanges({
+      config,
+      base: baseWs,
+      head: headWs,
+      changes,
+      models,
+      baseRef: options.base,
+      headRef: options.head,
+      now: () => performance.now(),
+    });
+  } finally {
+    await finish();
+  }
+}

@@ -1,0 +1,55 @@
+// Writes a review in the format asked for (`--format md|json|junit`, `--out FILE`) and turns its
+// verdict into the exit code: 0 pass, 1 gate failed, 2 could not evaluate.
+
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { formatDiagnostic } from "../core/diagnostics.js";
+import type { ReviewResult } from "../core/eval/model.js";
+import { renderComment, renderJson, renderJUnit } from "../core/report/index.js";
+import { EXIT, UsageError, type CliIO } from "./io.js";
+
+export const FORMATS = ["md", "json", "junit"] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+export function parseFormat(value: string): ReportFormat {
+  if ((FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
+  throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${value}"`);
+}
+
+export function render(result: ReviewResult, format: ReportFormat): string {
+  switch (format) {
+    case "json":
+      return renderJson(result);
+    case "junit":
+      return renderJUnit(result);
+    case "md":
+      return renderComment(result);
+  }
+}
+
+export async function writeReport(io: CliIO, result: ReviewResult, options: { format: ReportFormat; out?: string }): Promise<void> {
+  // Diagnostics go to stderr in the compiler-style form editors understand.
+  for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  const text = render(result, options.format);
+  if (options.out) {
+    await writeFile(resolve(io.cwd, options.out), text.endsWith("\n") ? text : `${text}\n`);
+    io.stderr(`Wrote the ${options.format} report to ${options.out}\n`);
+  } else {
+    io.stdout(text.endsWith("\n") ? text : `${text}\n`);
+  }
+  io.stderr(`${result.verdict.conclusion}: ${result.verdict.title}\n`);
+  for (const reason of result.verdict.reasons) io.stderr(`  ${reason}\n`);
+  io.setExitCode(exitCodeFor(result));
+}
+
+/** A review that could not be completed (neutral) is never a pass. */
+export function exitCodeFor(result: ReviewResult): number {
+  switch (result.verdict.conclusion) {
+    case "success":
+      return EXIT.ok;
+    case "failure":
+      return EXIT.failed;
+    default:
+      return EXIT.error;
+  }
+}

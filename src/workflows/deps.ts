@@ -1,0 +1,57 @@
+// What a workflow needs from its host, and how a host that has an Octokit (the App, the Action)
+// builds it: the GitHub port, model access from the base config, a clock and a logger.
+
+import type { PromptOpsConfig } from "../core/config/model.js";
+import type { ResponseCache } from "../core/eval/cache.js";
+import type { ModelAccess } from "../core/eval/evaluate.js";
+import { createModelAccess } from "../core/eval/models.js";
+import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
+import type { GitHubPort } from "../github/port.js";
+
+export interface WorkflowLog {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface ModelExtras {
+  /** Contents of `providers.replay.file` at the base, for models written `replay/...`. */
+  recordings?: Record<string, unknown>;
+}
+
+export interface WorkflowDeps {
+  github: GitHubPort;
+  /** Built once per review: the runner's stats are the review's. */
+  models: (config: PromptOpsConfig, extras?: ModelExtras) => ModelAccess;
+  /** Milliseconds; only differences are used. */
+  now: () => number;
+  log: WorkflowLog;
+}
+
+export interface OctokitDepsOptions {
+  /** Where provider keys come from (OPENAI_API_KEY, ANTHROPIC_API_KEY, GITHUB_TOKEN, ...). */
+  env: Record<string, string | undefined>;
+  log: WorkflowLog;
+  /** Shared across reviews so a rerun sends no model request twice. */
+  cache?: ResponseCache;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDepsOptions): WorkflowDeps {
+  const { env, log, cache } = options;
+  return {
+    github: createGitHubPort(octokit, { logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) } }),
+    models: (config, extras = {}) =>
+      createModelAccess({
+        config,
+        env,
+        ...(cache ? { cache } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+        ...(extras.recordings ? { recordings: extras.recordings } : {}),
+      }),
+    now: options.now ?? (() => performance.now()),
+    log,
+  };
+}
