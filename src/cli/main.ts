@@ -3,19 +3,15 @@
 import { Command, CommanderError } from "commander";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { pathToFileURL } from "node:url";
-
-type Registrar = (program: Command, io: CliIO) => void;
+import * as diff from "./commands/diff.js";
+import * as evalCommand from "./commands/eval.js";
+import * as init from "./commands/init.js";
+import * as lint from "./commands/lint.js";
+import * as review from "./commands/review.js";
+import * as show from "./commands/show.js";
 
 /** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
-async function registrars(): Promise<Registrar[]> {
-  const modules = await Promise.all([
-    import("./commands/lint.js"),
-    import("./commands/show.js"),
-    import("./commands/diff.js"),
-    import("./commands/init.js"),
-  ]);
-  return modules.map((m) => m.register);
-}
+const COMMANDS = [lint, show, diff, init, evalCommand, review];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -30,7 +26,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError("(run `promptops --help` for usage)");
-  for (const register of await registrars()) register(program, scoped);
+  for (const command of COMMANDS) command.register(program, scoped);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

@@ -183,7 +183,9 @@ function unreachableProviders(comparisons: PromptComparison[]): string[] {
   for (const c of comparisons) {
     for (const side of [c.base, c.head]) {
       for (const r of side?.cases ?? []) {
-        if (r.error && UNREACHABLE_KINDS.has(r.error.kind)) reasons.add(`${side!.model ?? "model"}: ${r.error.message}`);
+        if (!r.error || !UNREACHABLE_KINDS.has(r.error.kind)) continue;
+        const model = side!.model ?? "model";
+        reasons.add(r.error.message.startsWith(model) ? r.error.message : `${model}: ${r.error.message}`);
       }
     }
   }

@@ -48,10 +48,10 @@ export function createGitHubSnapshots(
         options.onTreeTruncated?.(sha, error);
         return error.paths;
       });
-      const settled = listing.then(
-        () => listsInFlight.delete(settled),
-        () => listsInFlight.delete(settled),
-      );
+      const done = (): void => {
+        listsInFlight.delete(settled);
+      };
+      const settled: Promise<void> = listing.then(done, done);
       listsInFlight.add(settled);
       listings.set(sha, listing);
     }

@@ -42,8 +42,8 @@ describe("promptops lint", () => {
     expect(await main(["lint"], io)).toBe(1);
     expect(io.out.trimEnd().split("\n")).toEqual([
       'prompts/other.prompt.yml:3:1: error: version "one" is not valid semver; expected MAJOR.MINOR.PATCH, e.g. 1.0.0 [invalid-semver]',
-      'prompts/summary.prompt.yml:8:27: error: variable "customer" is used but not declared [undeclared-variable]',
-      'prompts/summary.prompt.yml:8:40: error: partial "tone" not found (partials are read from prompts/partials) [missing-partial]',
+      'prompts/summary.prompt.yml:8:28: error: variable "customer" is used but not declared [undeclared-variable]',
+      'prompts/summary.prompt.yml:8:39: error: partial "tone" not found (partials are read from prompts/partials) [missing-partial]',
     ]);
     expect(io.err).toBe("2 prompts checked: 3 errors, 0 warnings\n");
 
@@ -108,5 +108,14 @@ describe("promptops lint", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("promptops lint on the example library", () => {
+  it("lints examples/ clean, using the folder's own config", async () => {
+    const io = recordingIO(process.cwd());
+    expect(await main(["lint", "examples/"], io)).toBe(0);
+    expect(io.out).toBe("");
+    expect(io.err).toMatch(/^\d+ prompts checked: 0 errors, 0 warnings\n$/);
   });
 });

@@ -96,7 +96,8 @@ export function register(program: Command, io: CliIO): void {
         io.stdout(`${JSON.stringify(shown, null, 2)}\n`);
         return;
       }
-      io.stdout(readable(shown, rel, golden?.file));
+      const display = (p: string) => relative(io.cwd, resolve(root, p)).split(sep).join("/");
+      io.stdout(readable(shown, display(rel), golden && golden.file !== rel ? display(golden.file) : undefined));
     });
 }
 
@@ -109,7 +110,7 @@ function readable(p: ShownPrompt, path: string, goldenFile: string | undefined):
     ["version", p.version ?? "-"],
     ["model", [p.model ?? "-", params].filter(Boolean).join("  ")],
     ["variables", p.variables.join(", ") || "-"],
-    ["test cases", goldenFile && goldenFile !== path ? `${p.testCases} (${goldenFile})` : String(p.testCases)],
+    ["test cases", goldenFile ? `${p.testCases} (${goldenFile})` : String(p.testCases)],
     ["evaluators", p.evaluators.join(", ") || "-"],
     ["owners", p.owners.join(", ") || "-"],
   ];

@@ -123,6 +123,12 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
       `prompt "${prompt.id}" cannot be evaluated: ${why} (add testData, promptops.golden, or ${goldenCandidates({ path: prompt.path }, config)[0] ?? "a golden file"})`);
   }
 
+  const goldenFile = ws.goldenPaths.get(prompt.path);
+  // Only GitHub's testData is meant as a test set; a Prompty `sample` is the playground's input.
+  if (goldenFile !== undefined && prompt.testData.length > 0 && prompt.format === "github") {
+    at(prompt.positions.testData, 1, "notice", "golden-shadowed", `inline testData is not evaluated: the golden set ${goldenFile} is used instead`);
+  }
+
   if (golden) {
     const needed = declared.size > 0
       ? prompt.variables.filter((v) => v.required !== false && v.default === undefined).map((v) => v.name)

@@ -104,6 +104,39 @@ function environment(): typeof Handlebars {
   return env;
 }
 
+type MessageTemplate = { role: ChatMessage["role"]; line: number; template: Handlebars.TemplateDelegate };
+
+/**
+ * Compiled messages per prompt and partial set: a golden set renders the same prompt hundreds of
+ * times, and building a Handlebars environment and compiling each time would dominate the review.
+ */
+const compiled = new WeakMap<Prompt, WeakMap<ReadonlyMap<string, string>, MessageTemplate[] | RenderError>>();
+
+function compileMessages(prompt: Prompt, partials: ReadonlyMap<string, string>): MessageTemplate[] | RenderError {
+  const env = environment();
+  const registered = new Set<string>();
+  const templates: MessageTemplate[] = [];
+  for (const message of prompt.messages) {
+    const closure = partialClosure(message.content, partials);
+    if (closure.cycle) {
+      return new RenderError(`${prompt.path}:${message.line}: partials include each other in a cycle: ${closure.cycle.join(" -> ")}`, {
+        partialChain: closure.cycle,
+      });
+    }
+    if (closure.missing.length > 0) {
+      const list = closure.missing.map((n) => `"${n}"`).join(", ");
+      return new RenderError(`${prompt.path}:${message.line}: partial ${list} not found`);
+    }
+    for (const name of closure.used) {
+      if (registered.has(name)) continue;
+      env.registerPartial(name, partials.get(name) ?? "");
+      registered.add(name);
+    }
+    templates.push({ role: message.role, line: message.line, template: env.compile(message.content, { noEscape: true }) });
+  }
+  return templates;
+}
+
 /**
  * Renders every message in order, keeping roles. Variables missing from `vars` take their
  * declared default. Throws RenderError for a missing partial, a partial cycle or a template
@@ -114,35 +147,23 @@ export function renderMessages(
   vars: Record<string, unknown>,
   partials: ReadonlyMap<string, string>,
 ): ChatMessage[] {
-  const env = environment();
-  const registered = new Set<string>();
+  let byPartials = compiled.get(prompt);
+  if (!byPartials) compiled.set(prompt, (byPartials = new WeakMap()));
+  let templates = byPartials.get(partials);
+  if (!templates) byPartials.set(partials, (templates = compileMessages(prompt, partials)));
+  if (templates instanceof RenderError) throw templates;
+
   const context: Record<string, unknown> = {};
   for (const v of prompt.variables) if (v.default !== undefined) context[v.name] = printableAsJson(v.default);
   for (const [k, v] of Object.entries(vars)) context[k] = printableAsJson(v);
 
-  return prompt.messages.map((message) => {
-    const closure = partialClosure(message.content, partials);
-    if (closure.cycle) {
-      throw new RenderError(`${prompt.path}:${message.line}: partials include each other in a cycle: ${closure.cycle.join(" -> ")}`, {
-        partialChain: closure.cycle,
-      });
-    }
-    if (closure.missing.length > 0) {
-      const list = closure.missing.map((n) => `"${n}"`).join(", ");
-      throw new RenderError(`${prompt.path}:${message.line}: partial ${list} not found`);
-    }
-    for (const name of closure.used) {
-      if (registered.has(name)) continue;
-      env.registerPartial(name, partials.get(name) ?? "");
-      registered.add(name);
-    }
+  return templates.map(({ role, line, template }) => {
     try {
-      const template = env.compile(message.content, { noEscape: true });
-      return { role: message.role, content: template(context) };
+      return { role, content: template(context) };
     } catch (err) {
       // Dynamic partials (`{{> (name)}}`) escape the static check; a recursion there overflows.
       const reason = err instanceof RangeError ? "partials recurse without end" : (err as Error).message;
-      throw new RenderError(`${prompt.path}:${message.line}: cannot render message: ${reason}`, { cause: err });
+      throw new RenderError(`${prompt.path}:${line}: cannot render message: ${reason}`, { cause: err });
     }
   });
 }

@@ -90,6 +90,13 @@ describe("lintWorkspace", () => {
     expect(await lint({ "p.prompt.yml": summary() }, strict)).toEqual([expect.stringContaining(": error: prompt")]);
   });
 
+  it("notes inline testData that a golden file takes precedence over", async () => {
+    const text = `${summary()}\ntestData:\n  - ticket: inline\n`;
+    expect(await lint({ "p.prompt.yml": text, "p.golden.jsonl": golden })).toEqual([
+      "p.prompt.yml:13:1: notice: inline testData is not evaluated: the golden set p.golden.jsonl is used instead [golden-shadowed]",
+    ]);
+  });
+
   it("reports golden rows lacking a required variable at the row's line; optional and defaulted ones may be absent", async () => {
     const text = summary({ variables: ["ticket: { type: string, required: true }", "lang: { type: string, required: false }"], content: "{{ticket}} {{lang}}" });
     const out = await lint({ "p.prompt.yml": text, "p.golden.yml": "- ticket: a\n- lang: fr\n" });

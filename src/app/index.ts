@@ -1,0 +1,99 @@
+// The Probot app: each webhook event PromptOps handles is one `app.on` that builds the workflow
+// dependencies from `context.octokit` and calls a workflow. No decisions are made here.
+
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import type { ResponseCache } from "../core/eval/cache.js";
+import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "../workflows/deps.js";
+import { rerunCheck, rerunFromComment } from "../workflows/reruns.js";
+import { reviewPullRequest } from "../workflows/review-pull-request.js";
+import { syncOwnership } from "../workflows/sync-ownership.js";
+import { boundedMemoryCache } from "./bounded-cache.js";
+
+export interface PromptOpsAppOptions {
+  /** Provider keys and APP_ID; default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Model response cache shared by all reviews; default: a bounded in-memory cache. */
+  cache?: ResponseCache;
+  /** For model providers (tests point it at a local server). */
+  fetch?: typeof fetch;
+  /** This app's id, to recognise its own check runs; default `env.APP_ID`. */
+  appId?: number;
+}
+
+export type AppFunctionOptions = Partial<ApplicationFunctionOptions> & PromptOpsAppOptions;
+
+export const REVIEW_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+] as const;
+
+export default function promptopsApp(app: Probot, options: AppFunctionOptions = {}): void {
+  const env = options.env ?? process.env;
+  const cache = options.cache ?? boundedMemoryCache();
+  const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
+  const deps = (context: Context): WorkflowDeps =>
+    workflowDepsFromOctokit(context.octokit, { env, cache, log: logOf(context), ...(options.fetch ? { fetch: options.fetch } : {}) });
+
+  app.on([...REVIEW_EVENTS], async (context) => {
+    await reviewPullRequest(deps(context), {
+      repo: context.repo(),
+      number: context.payload.pull_request.number,
+      trigger: `pull_request.${context.payload.action}`,
+    });
+  });
+
+  // Ownership runs beside the review, on its own: owners are asked and `promptops/owners` set
+  // even when the eval is skipped (draft, no model access) or fails.
+  app.on([...REVIEW_EVENTS], async (context) => {
+    await syncOwnership(deps(context), {
+      repo: context.repo(),
+      number: context.payload.pull_request.number,
+      trigger: `pull_request.${context.payload.action}`,
+    });
+  });
+
+  app.on(["pull_request_review.submitted", "pull_request_review.dismissed"], async (context) => {
+    await syncOwnership(deps(context), {
+      repo: context.repo(),
+      number: context.payload.pull_request.number,
+      trigger: `pull_request_review.${context.payload.action}`,
+    });
+  });
+
+  app.on("check_run.rerequested", async (context) => {
+    const run = context.payload.check_run;
+    await rerunCheck(deps(context), {
+      repo: context.repo(),
+      name: run.name,
+      appId: run.app?.id,
+      ...(ownAppId !== undefined ? { ownAppId } : {}),
+      pullRequests: run.pull_requests.map((pr) => pr.number),
+    });
+  });
+
+  app.on("issue_comment.created", async (context) => {
+    const { issue, comment } = context.payload;
+    await rerunFromComment(deps(context), {
+      repo: context.repo(),
+      number: issue.number,
+      onPullRequest: Boolean(issue.pull_request),
+      body: comment.body,
+      author: comment.user?.login ?? "ghost",
+      authorIsBot: comment.user?.type === "Bot",
+    });
+  });
+}
+
+export { promptopsApp };
+
+function logOf(context: Context): WorkflowLog {
+  const log = context.log;
+  return {
+    info: (m) => log.info(m),
+    warn: (m) => log.warn(m),
+    error: (m) => log.error(m),
+    debug: (m) => log.debug(m),
+  };
+}

@@ -1,0 +1,293 @@
+// Reviews one pull request on GitHub: rules from the base, the changed prompts read in one batch
+// per side pair, evaluated and gated by the core, reported as the `promptops/eval` check run
+// and the sticky comment. Host-free: everything it touches comes in through WorkflowDeps.
+
+import { loadConfig } from "../core/config/load.js";
+import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
+import type { Diagnostic } from "../core/diagnostics.js";
+import type { Conclusion, ReviewResult } from "../core/eval/model.js";
+import type { FileBlob, TreeReader } from "../core/files.js";
+import { goldenCandidates } from "../core/golden/locate.js";
+import { relevantPaths } from "../core/prompts/detect.js";
+import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.js";
+import { reviewChanges } from "../core/review.js";
+import { loadWorkspace, promptMatcher } from "../core/workspace.js";
+import { githubMessage } from "../github/errors.js";
+import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
+import { toChangedPaths } from "./changed-paths.js";
+import type { ModelExtras, WorkflowDeps } from "./deps.js";
+import { createGitHubSnapshots } from "./github-tree.js";
+
+export const EVAL_CHECK_NAME = "promptops/eval";
+
+export interface ReviewTarget {
+  repo: RepoRef;
+  number: number;
+  /** What asked for the review (`pull_request.opened`, `/promptops rerun by @alice`), for logs. */
+  trigger: string;
+}
+
+export type ReviewOutcome =
+  | { status: "skipped"; reason: "closed" | "draft" | "no-prompt-changes"; checkRunId?: number }
+  | { status: "config-error"; checkRunId: number; diagnostics: Diagnostic[] }
+  | { status: "reviewed"; headSha: string; conclusion: Conclusion; checkRunId: number; commentId?: number }
+  | { status: "superseded"; headSha: string; newHeadSha: string; checkRunId: number }
+  | { status: "failed"; checkRunId: number; message: string };
+
+interface Rules {
+  config: PromptOpsConfig;
+  diagnostics: Diagnostic[];
+  /** No config file on the base: defaults apply. */
+  missing: boolean;
+}
+
+export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget): Promise<ReviewOutcome> {
+  const { github, log } = deps;
+  const { repo } = target;
+  const ref: PullRef = { ...repo, number: target.number };
+  const pr = await github.getPullRequest(ref);
+  const where = `${repo.owner}/${repo.repo}#${target.number} at ${short(pr.head.sha)} (${target.trigger})`;
+
+  if (pr.state === "closed") {
+    log.info(`Skipping ${where}: the pull request is closed.`);
+    return { status: "skipped", reason: "closed" };
+  }
+
+  // The base decides: a pull request can never loosen its own bar. Forks work unchanged, since
+  // the base repository serves both commits by SHA and nothing from the head is executed.
+  const rules = await readRules(github, repo, pr.base.sha);
+  if (pr.draft && !rules.config.review.drafts) {
+    log.info(`Skipping ${where}: draft pull requests are not reviewed (review.drafts is off).`);
+    return { status: "skipped", reason: "draft" };
+  }
+  if (rules.diagnostics.some((d) => d.severity === "error")) return reportConfigErrors(deps, pr, rules, where);
+  const { config } = rules;
+
+  const listed = await github.listPullRequestFiles(ref);
+  const changes = toChangedPaths(listed.files);
+  const relevant = relevantPaths(changes, config);
+  const notices: string[] = [];
+  if (listed.truncated) {
+    notices.push(
+      `GitHub lists at most 3,000 files of a pull request and this one has ${pr.changedFiles ?? "more"}: ` +
+        `only prompts among the first ${listed.files.length} files were reviewed.`,
+    );
+  }
+
+  if (relevant.length === 0) {
+    if (!listed.truncated && !config.review.checkWhenNoChanges) {
+      log.info(`Nothing to review in ${where}: no prompt, partial or golden set changed.`);
+      return { status: "skipped", reason: "no-prompt-changes" };
+    }
+    // With a truncated list, "no prompt changed" is unknown, so it is said rather than implied.
+    const run = await github.createCheckRun(repo, {
+      name: EVAL_CHECK_NAME,
+      headSha: pr.head.sha,
+      externalId: pr.head.sha,
+      status: "completed",
+      conclusion: "neutral",
+      output: listed.truncated
+        ? { title: "Too many files to review", summary: notices.join("\n\n") + "\n\nNo prompt file was among them." }
+        : { title: "No prompt changes", summary: "This pull request changes no prompt, partial or golden set, so there is nothing to evaluate." },
+    });
+    return { status: "skipped", reason: "no-prompt-changes", checkRunId: run.id };
+  }
+
+  const run = await github.createCheckRun(repo, {
+    name: EVAL_CHECK_NAME,
+    headSha: pr.head.sha,
+    externalId: pr.head.sha,
+    status: "in_progress",
+    output: {
+      title: "Evaluating prompts",
+      summary: `Evaluating the prompts affected by ${plural(relevant.length, "changed file")} on the base and the head.`,
+    },
+  });
+
+  try {
+    return await evaluateAndReport(deps, { pr, ref, run, config, changes, notices, missingConfig: rules.missing, where });
+  } catch (error) {
+    // Never leave the run spinning, and never let a crash read as a pass.
+    const message = githubMessage(error);
+    log.error(`Review of ${where} failed: ${message}`);
+    await github.updateCheckRun(repo, run.id, {
+      status: "completed",
+      conclusion: "failure",
+      output: {
+        title: "PromptOps could not finish the review",
+        summary: `The review stopped on an unexpected error:\n\n\`\`\`\n${message.replace(/`{3,}/g, "``")}\n\`\`\`\n\nRe-run the check or comment \`/promptops rerun\` to try again.`,
+      },
+    });
+    return { status: "failed", checkRunId: run.id, message };
+  }
+}
+
+interface EvaluateInput {
+  pr: PullRequestInfo;
+  ref: PullRef;
+  run: CheckRun;
+  config: PromptOpsConfig;
+  changes: ReturnType<typeof toChangedPaths>;
+  notices: string[];
+  missingConfig: boolean;
+  where: string;
+}
+
+async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Promise<ReviewOutcome> {
+  const { github, log } = deps;
+  const { pr, ref, run, config, changes, notices } = input;
+  const repo: RepoRef = { owner: ref.owner, repo: ref.repo };
+
+  const isPrompt = promptMatcher(config);
+  const snapshots = createGitHubSnapshots(
+    github,
+    repo,
+    { base: pr.base.sha, head: pr.head.sha },
+    {
+      // A prompt's conventional golden set rides along with the prompt, so the usual layout
+      // costs one content query instead of two.
+      companions: (path) => (isPrompt(path) ? goldenCandidates({ path, golden: undefined }, config) : []),
+      onTreeTruncated: (sha) =>
+        notices.push(`GitHub truncated the file tree of ${short(sha)} (too many files): prompts beyond its listing were not read.`),
+    },
+  );
+
+  const extraDiagnostics: Diagnostic[] = [];
+  const [base, head, recordings] = await Promise.all([
+    loadWorkspace(snapshots.base, config),
+    loadWorkspace(snapshots.head, config),
+    readRecordings(snapshots.base, config.providers.replay.file, extraDiagnostics),
+  ]);
+
+  const models = deps.models(config, recordings ? ({ recordings } satisfies ModelExtras) : {});
+  const review: ReviewResult = await reviewChanges({
+    config,
+    base,
+    head,
+    changes,
+    models,
+    baseRef: pr.base.sha,
+    headRef: pr.head.sha,
+    now: deps.now,
+    diagnostics: extraDiagnostics,
+  });
+  if (notices.length > 0 && review.verdict.conclusion === "success") {
+    // Prompts that were not seen cannot be called passing.
+    review.verdict = { ...review.verdict, conclusion: "neutral", reasons: [...review.verdict.reasons, ...notices] };
+  }
+
+  const checkNotices = input.missingConfig ? [...notices, `No ${CONFIG_PATH} on the base branch: default settings apply.`] : notices;
+  const output = renderCheckRun(review, { showDiff: config.comment.showDiff, notices: checkNotices });
+  const body = config.comment.enabled
+    ? renderComment(review, { maxCases: config.comment.maxCases, showDiff: config.comment.showDiff, runUrl: run.htmlUrl || undefined, notices })
+    : undefined;
+
+  // A newer push may have landed while the models ran; its own review owns the comment.
+  const latest = await github.getPullRequest(ref);
+  if (latest.head.sha !== pr.head.sha) {
+    log.info(`Review of ${input.where} is stale: the head moved to ${short(latest.head.sha)}.`);
+    await github.updateCheckRun(repo, run.id, {
+      status: "completed",
+      conclusion: "neutral",
+      output: {
+        title: `Superseded by ${short(latest.head.sha)}`,
+        summary: `The pull request's head moved to ${latest.head.sha} during this review; the review of that commit replaces this one.`,
+      },
+    });
+    return { status: "superseded", headSha: pr.head.sha, newHeadSha: latest.head.sha, checkRunId: run.id };
+  }
+
+  const comment = body !== undefined ? await github.upsertComment(ref, COMMENT_MARKER, body) : undefined;
+  await github.updateCheckRun(repo, run.id, {
+    status: "completed",
+    conclusion: output.conclusion,
+    output: { title: output.title, summary: output.summary, text: output.text, annotations: output.annotations },
+  });
+  log.info(`Reviewed ${input.where}: ${output.conclusion} (${output.title}).`);
+  return {
+    status: "reviewed",
+    headSha: pr.head.sha,
+    conclusion: output.conclusion,
+    checkRunId: run.id,
+    ...(comment ? { commentId: comment.id } : {}),
+  };
+}
+
+async function readRules(github: GitHubPort, repo: RepoRef, baseSha: string): Promise<Rules> {
+  const files = await github.readFiles(repo, [{ sha: baseSha, path: CONFIG_PATH }]);
+  const blob: FileBlob = files.get(`${baseSha}:${CONFIG_PATH}`) ?? { kind: "missing" };
+  if (blob.kind === "missing") return { ...loadConfig(undefined, CONFIG_PATH), missing: true };
+  if (blob.kind !== "text") {
+    const why = blob.kind === "binary" ? "is binary, not YAML" : `is too large to read (${blob.size} bytes)`;
+    return {
+      ...loadConfig(undefined, CONFIG_PATH),
+      diagnostics: [{ file: CONFIG_PATH, line: 1, column: 1, severity: "error", message: `the config ${why}`, rule: "config-syntax" }],
+      missing: false,
+    };
+  }
+  return { ...loadConfig(blob.text, CONFIG_PATH), missing: false };
+}
+
+async function reportConfigErrors(deps: WorkflowDeps, pr: PullRequestInfo, rules: Rules, where: string): Promise<ReviewOutcome> {
+  const errors = rules.diagnostics.filter((d) => d.severity === "error");
+  deps.log.warn(`Not reviewing ${where}: ${CONFIG_PATH} on the base branch has ${plural(errors.length, "error")}.`);
+  const result: ReviewResult = {
+    baseRef: pr.base.sha,
+    headRef: pr.head.sha,
+    comparisons: [],
+    diagnostics: rules.diagnostics,
+    verdict: {
+      conclusion: "failure",
+      title: `${CONFIG_PATH} has ${plural(errors.length, "error")}`,
+      findings: [],
+      reasons: [
+        `The configuration on the base branch (${pr.base.ref}) could not be read, so no prompt was evaluated. ` +
+          `A fix takes effect once it is merged into ${pr.base.ref}.`,
+      ],
+    },
+    diffs: {},
+    stats: { requestsSent: 0, cacheHits: 0, durationMs: 0 },
+  };
+  const output = renderCheckRun(result);
+  const run = await deps.github.createCheckRun({ owner: pr.owner, repo: pr.repo }, {
+    name: EVAL_CHECK_NAME,
+    headSha: pr.head.sha,
+    externalId: pr.head.sha,
+    status: "completed",
+    conclusion: "failure",
+    output: { title: output.title, summary: output.summary, text: output.text, annotations: output.annotations },
+  });
+  return { status: "config-error", checkRunId: run.id, diagnostics: rules.diagnostics };
+}
+
+/** The replay recordings named by the base config, read in the same batch as the prompts. */
+async function readRecordings(
+  base: TreeReader,
+  file: string | undefined,
+  diagnostics: Diagnostic[],
+): Promise<Record<string, unknown> | undefined> {
+  if (file === undefined || file.trim() === "") return undefined;
+  const path = file.replace(/^\.\//, "");
+  const blob = (await base.read([path])).get(path) ?? { kind: "missing" };
+  const problem = (message: string) => diagnostics.push({ file: path, line: 1, column: 1, severity: "error", message, rule: "replay-file" });
+  if (blob.kind !== "text") {
+    problem(`providers.replay.file: ${blob.kind === "missing" ? "no such file on the base branch" : `the file is ${blob.kind}`}`);
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(blob.text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    problem("providers.replay.file: recordings must be a JSON object");
+  } catch (error) {
+    problem(`providers.replay.file: not valid JSON (${(error as Error).message})`);
+  }
+  return undefined;
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}

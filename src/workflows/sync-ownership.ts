@@ -1,0 +1,269 @@
+// Prompt ownership for one pull request, host-free: asks the owners of the changed prompts for a
+// review and sets the `promptops/owners` check, which stays pending until each has approved.
+
+import type { ReviewLike } from "../core/owners/approvals.js";
+import { evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult } from "../core/owners/approvals.js";
+import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js";
+import { planReviewRequests } from "../core/owners/requests.js";
+import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/prompts/detect.js";
+import { inlineCode, escapeInline } from "../core/report/escape.js";
+import { loadWorkspace } from "../core/workspace.js";
+import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../github/port.js";
+import { toChangedPaths } from "./changed-paths.js";
+import type { WorkflowDeps } from "./deps.js";
+import { createGitHubSnapshots } from "./github-tree.js";
+import { readOwnershipRules, type OwnershipRules } from "./owners-rules.js";
+import {
+  postOwnersNotices,
+  publishOwnersCheck,
+  renderDiagnostics,
+  renderOwnersCheckSummary,
+  type OwnersCheckState,
+} from "./owners-report.js";
+
+export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log">;
+
+export interface OwnershipTarget {
+  repo: RepoRef;
+  number: number;
+  /**
+   * `event.action` that caused the sync. Reviewers are requested only on `pull_request.*`
+   * (opened, synchronize, reopened, ready_for_review); a review event only recomputes the check.
+   */
+  trigger: string;
+}
+
+export interface PromptOwnership {
+  promptId: string;
+  path: string;
+  owners: string[];
+  source: PromptOwners["source"];
+  approvedBy: string[];
+  satisfied: boolean;
+}
+
+export interface OwnershipSyncResult {
+  headSha: string;
+  /** Every changed prompt had an owner's approval (or needed none). */
+  satisfied: boolean;
+  prompts: PromptOwnership[];
+  requested: { users: string[]; teams: string[] };
+  /** Markdown sentences shown in the check and, when reviewers were asked, in the notice comment. */
+  notices: string[];
+  check: { id: number; status: string; conclusion: string | null };
+}
+
+export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTarget): Promise<OwnershipSyncResult> {
+  const { github, log } = deps;
+  const ref: PullRef = { ...target.repo, number: target.number };
+  const pr = await github.getPullRequest(ref);
+  const headSha = pr.head.sha;
+  const label = `${ref.owner}/${ref.repo}#${ref.number}@${headSha.slice(0, 7)}`;
+
+  const rules = await readOwnershipRules(github, target.repo, pr.base.sha);
+  if (rules.blocker) {
+    log.warn(`Owners of ${label} unknown: ${rules.blocker}`);
+    const summary = `${escapeInline(rules.blocker)}\n\n### Problems\n\n${renderDiagnostics(rules.diagnostics)}\n`;
+    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
+      status: "completed",
+      conclusion: "failure",
+      title: "Ownership rules could not be read",
+      summary,
+    });
+  }
+
+  const listing = await github.listPullRequestFiles(ref);
+  const changes = toChangedPaths(listing.files);
+  const changed = await changedPrompts(github, target.repo, pr, rules, changes);
+  const editsOwnersFile =
+    rules.ownersFile.path !== undefined && changes.some((c) => c.path === rules.ownersFile.path || c.previousPath === rules.ownersFile.path);
+
+  if (listing.truncated) {
+    // Prompts among the files GitHub did not list would go unowned: never pass on a partial view.
+    const message = `GitHub lists at most 3,000 files of a pull request, so PromptOps cannot see every changed prompt. Split the pull request, or have an administrator review and bypass this check.`;
+    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
+      status: "completed",
+      conclusion: "failure",
+      title: "Too many changed files to check prompt owners",
+      summary: `${message}\n`,
+    });
+  }
+
+  if (changed.length === 0) {
+    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
+      status: "completed",
+      conclusion: "success",
+      title: "No prompt changed",
+      summary: "This pull request changes no prompt, so no owner approval is needed.\n",
+    });
+  }
+
+  const owned = changed.map((prompt) => ({
+    prompt,
+    owners: resolvePromptOwners({
+      path: prompt.previousPath ?? prompt.path,
+      rules: rules.ownersFile.rules,
+      ...(prompt.base ? { basePromptOwners: prompt.base.owners } : {}),
+      ...(prompt.head ? { headPromptOwners: prompt.head.owners } : {}),
+      defaultOwners: rules.config.ownership.defaultOwners,
+    }),
+  }));
+  const promptOwners = owned.map(({ prompt, owners }) => ({ promptId: prompt.id, path: prompt.path, owners: owners.owners }));
+  const ownership = rules.config.ownership;
+
+  const [reviews, alreadyRequested] = await Promise.all([github.listReviews(ref), github.listRequestedReviewers(ref)]);
+  const approving = currentApprovers(reviews, pr.author);
+  // Stale approvers are looked up too, so the summary can say whose approval went stale.
+  const members = await teamMembers(github, teamsToCheck(promptOwners, ownership.fallbackReviewers), approving.map((r) => r.user));
+  const approvers = approving.filter((r) => !ownership.dismissStaleApprovals || r.commitId === headSha).map((r) => r.user);
+  const result = evaluateOwnerApprovals({
+    prompts: promptOwners,
+    reviews: reviews.map(toReviewLike),
+    headSha,
+    dismissStale: ownership.dismissStaleApprovals,
+    author: pr.author,
+    teamMembers: (org, team) => members.get(teamKey(org, team)) ?? [],
+    fallbackReviewers: ownership.fallbackReviewers,
+  });
+
+  const planInput = { author: pr.author, alreadyRequested, approvedBy: approvers, fallbackReviewers: ownership.fallbackReviewers };
+  // Notices concern every changed prompt; requests only the ones still waiting, so a team whose
+  // member already approved is not asked again after GitHub cleared its request.
+  const notices = [...planReviewRequests({ ...planInput, prompts: promptOwners }).notices];
+  const waiting = promptOwners.filter((_, i) => !result.prompts[i]!.satisfied);
+  const plan = planReviewRequests({ ...planInput, prompts: waiting });
+  const requested = none();
+  const asks = mayRequest(target.trigger, pr) && ownership.requestReviews;
+  if (asks && plan.users.length + plan.teams.length > 0) {
+    const outcome = await github.requestReviewers(ref, { users: plan.users, teams: plan.teams });
+    requested.users = outcome.requestedUsers;
+    requested.teams = outcome.requestedTeams;
+    for (const failure of outcome.failures) {
+      notices.push(`GitHub did not accept ${inlineCode(failure.reviewer)} as a reviewer: ${escapeInline(failure.message)}`);
+    }
+    if (requested.users.length + requested.teams.length > 0) {
+      log.info(`Requested reviews on ${label} from ${[...requested.users, ...requested.teams].join(", ")}.`);
+    }
+  }
+  if (asks) await postOwnersNotices(github, ref, headSha, notices);
+
+  const summary = renderOwnersCheckSummary({
+    result,
+    notices,
+    diagnostics: rules.diagnostics,
+    ...(rules.ownersFile.path ? { ownersFile: rules.ownersFile.path } : {}),
+    unenforced: owned
+      .filter(({ owners }) => owners.unenforcedHeadOwners !== undefined)
+      .map(({ prompt, owners }) => ({ promptId: prompt.id, owners: owners.unenforcedHeadOwners! })),
+    editsOwnersFile,
+  });
+  const state: OwnersCheckState = result.satisfied
+    ? { status: "completed", conclusion: "success", title: "Prompt owners approved", summary }
+    : { status: "in_progress", title: waitingTitle(result), summary };
+  const sources = new Map(owned.map(({ prompt, owners }) => [prompt.path, owners.source]));
+  return finish(deps, target.repo, headSha, result.prompts.map((p) => ({ ...p, source: sources.get(p.path) ?? "none" })), { requested, notices }, result, state);
+}
+
+async function finish(
+  deps: SyncOwnershipDeps,
+  repo: RepoRef,
+  headSha: string,
+  prompts: PromptOwnership[],
+  asked: { requested: { users: string[]; teams: string[] }; notices: string[] },
+  result: OwnerApprovalResult | undefined,
+  state: OwnersCheckState,
+): Promise<OwnershipSyncResult> {
+  const check = await publishOwnersCheck(deps.github, repo, headSha, state);
+  return {
+    headSha,
+    satisfied: state.status === "completed" && state.conclusion === "success" && (result?.satisfied ?? true),
+    prompts,
+    requested: asked.requested,
+    notices: asked.notices,
+    check: { id: check.id, status: check.status, conclusion: check.conclusion },
+  };
+}
+
+/** The changed prompts, from base and head workspaces read through batched GitHub queries. */
+async function changedPrompts(
+  github: GitHubPort,
+  repo: RepoRef,
+  pr: PullRequestInfo,
+  rules: OwnershipRules,
+  changes: ReturnType<typeof toChangedPaths>,
+): Promise<ChangedPrompt[]> {
+  // Most pull requests touch no prompt: skip listing and reading both trees.
+  if (relevantPaths(changes, rules.config).length === 0) return [];
+  const trees = createGitHubSnapshots(github, repo, { base: pr.base.sha, head: pr.head.sha });
+  const [base, head] = await Promise.all([loadWorkspace(trees.base, rules.config), loadWorkspace(trees.head, rules.config)]);
+  return detectChanges({ changes, base, head, config: rules.config }).prompts;
+}
+
+const REQUESTING_TRIGGERS = new Set([
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+]);
+
+// GitHub itself does not ask code owners to review a draft; `ready_for_review` does it then.
+function mayRequest(trigger: string, pr: PullRequestInfo): boolean {
+  return REQUESTING_TRIGGERS.has(trigger) && pr.state === "open" && !pr.draft;
+}
+
+/**
+ * Reviewers (not the author) whose latest APPROVED or CHANGES_REQUESTED review is an approval:
+ * a COMMENTED review changes nothing, a DISMISSED one withdraws it, as on GitHub.
+ */
+function currentApprovers(reviews: readonly Review[], author: string): Review[] {
+  const latest = new Map<string, Review>();
+  const ordered = reviews
+    .filter((r) => r.submittedAt !== undefined && r.state !== "PENDING")
+    .map((r, index) => ({ r, index }))
+    .sort((a, b) => Date.parse(a.r.submittedAt!) - Date.parse(b.r.submittedAt!) || a.index - b.index);
+  for (const { r } of ordered) {
+    const key = r.user.toLowerCase();
+    if (r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") latest.set(key, r);
+    else if (r.state === "DISMISSED") latest.delete(key);
+  }
+  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.user.toLowerCase() !== author.toLowerCase());
+}
+
+/** Which approvers belong to each team: one membership call per (team, approver) pair. */
+async function teamMembers(
+  github: GitHubPort,
+  teams: { org: string; team: string }[],
+  approvers: readonly string[],
+): Promise<Map<string, string[]>> {
+  const members = new Map<string, string[]>();
+  const checks = teams.flatMap(({ org, team }) =>
+    approvers.map(async (user) => ((await github.isTeamMember(org, team, user)) ? { key: teamKey(org, team), user } : undefined)),
+  );
+  for (const hit of await Promise.all(checks)) {
+    if (!hit) continue;
+    members.set(hit.key, [...(members.get(hit.key) ?? []), hit.user]);
+  }
+  return members;
+}
+
+function teamKey(org: string, team: string): string {
+  return `${org}/${team}`.toLowerCase();
+}
+
+function toReviewLike(review: Review): ReviewLike {
+  return {
+    user: review.user,
+    state: review.state,
+    commitId: review.commitId,
+    ...(review.submittedAt !== undefined ? { submittedAt: review.submittedAt } : {}),
+  };
+}
+
+function waitingTitle(result: OwnerApprovalResult): string {
+  const waiting = result.prompts.filter((p) => !p.satisfied).length;
+  return `Waiting for owner approval: ${waiting} of ${result.prompts.length} prompt(s)`;
+}
+
+function none(): { users: string[]; teams: string[] } {
+  return { users: [], teams: [] };
+}

@@ -1,0 +1,51 @@
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { main } from "../../src/cli/main.js";
+import { loadConfig } from "../../src/core/config/load.js";
+import { tempRepo, type TempRepo } from "./git-fixture.js";
+import { recordingIO } from "./io-fixture.js";
+
+describe("promptops init", () => {
+  let repo: TempRepo;
+  beforeEach(() => (repo = tempRepo()));
+  afterEach(() => repo.cleanup());
+
+  it("writes a valid config, an example prompt that lints clean, its golden set and a workflow", async () => {
+    const io = recordingIO(repo.dir);
+    expect(await main(["init"], io)).toBe(0);
+    expect(io.out).toContain("wrote   .github/promptops.yml\n");
+    expect(io.out).toContain("wrote   .github/workflows/promptops.yml\n");
+
+    const config = readFileSync(join(repo.dir, ".github/promptops.yml"), "utf8");
+    expect(loadConfig(config).diagnostics).toEqual([]);
+
+    const workflow = parseDocument(readFileSync(join(repo.dir, ".github/workflows/promptops.yml"), "utf8")).toJS();
+    expect(workflow.on).toHaveProperty("pull_request");
+    expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write", checks: "write" });
+
+    const lint = recordingIO(repo.dir);
+    expect(await main(["lint"], lint)).toBe(0);
+    expect(lint.out).toBe("");
+    expect(lint.err).toBe("1 prompt checked: 0 errors, 0 warnings\n");
+
+    const show = recordingIO(repo.dir);
+    expect(await main(["show", "prompts/example.prompt.yml", "--json"], show)).toBe(0);
+    expect(JSON.parse(show.out)).toMatchObject({ id: "example/ticket-triage", testCases: 3, variables: ["ticket"] });
+  });
+
+  it("never overwrites an existing file and says which it skipped", async () => {
+    repo.write({ "prompts/example.prompt.yml": "mine\n" });
+    const io = recordingIO(repo.dir);
+    expect(await main(["init"], io)).toBe(0);
+    expect(io.out).toContain("skipped prompts/example.prompt.yml (already exists)\n");
+    expect(readFileSync(join(repo.dir, "prompts/example.prompt.yml"), "utf8")).toBe("mine\n");
+    expect(existsSync(join(repo.dir, "prompts/example.golden.jsonl"))).toBe(true);
+  });
+
+  it("sets up another folder when given one", async () => {
+    const io = recordingIO(repo.dir);
+    expect(await main(["init", "sub"], io)).toBe(0);
+    expect(existsSync(join(repo.dir, "sub/.github/promptops.yml"))).toBe(true);
+  });
+});
