@@ -7,6 +7,7 @@ import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "..
 import { rerunCheck, rerunFromComment } from "../workflows/reruns.js";
 import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
+import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
 import { boundedMemoryCache } from "./bounded-cache.js";
 
 export interface PromptOpsAppOptions {
@@ -60,6 +61,12 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
       number: context.payload.pull_request.number,
       trigger: `pull_request_review.${context.payload.action}`,
     });
+  });
+
+  // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
+  app.on("pull_request.closed", async (context) => {
+    if (!context.payload.pull_request.merged) return;
+    await tagMergedPrompts(deps(context), { ...context.repo(), number: context.payload.pull_request.number });
   });
 
   app.on("check_run.rerequested", async (context) => {

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { pathToFileURL } from "node:url";
+import * as demo from "./commands/demo.js";
 import * as diff from "./commands/diff.js";
 import * as evalCommand from "./commands/eval.js";
 import * as init from "./commands/init.js";
@@ -11,7 +12,7 @@ import * as review from "./commands/review.js";
 import * as show from "./commands/show.js";
 
 /** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
-const COMMANDS = [lint, show, diff, init, evalCommand, review];
+const COMMANDS = [lint, show, diff, init, evalCommand, review, demo];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -35,7 +35,7 @@ function evalSummary(): string {
 }
 
 function scenario(over: { config?: string; mergeFiles?: Record<string, string>; state?: Partial<FakeGitHubState> } = {}) {
-  const config = over.config !== undefined ? { ".github/promptops.yml": over.config } : {};
+  const config: Record<string, string> = over.config !== undefined ? { ".github/promptops.yml": over.config } : {};
   const base: Record<string, string> = {
     ...config,
     [SUMMARY]: promptFile("support/summary", "1.0.0", "Summarise the ticket."),
