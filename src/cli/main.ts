@@ -8,11 +8,14 @@ import * as diff from "./commands/diff.js";
 import * as evalCommand from "./commands/eval.js";
 import * as init from "./commands/init.js";
 import * as lint from "./commands/lint.js";
+import * as owners from "./commands/owners.js";
 import * as review from "./commands/review.js";
 import * as show from "./commands/show.js";
+import * as tag from "./commands/tag.js";
+import * as versions from "./commands/versions.js";
 
 /** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
-const COMMANDS = [lint, show, diff, init, evalCommand, review, demo];
+const COMMANDS = [lint, show, diff, init, evalCommand, review, demo, versions, tag, owners];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -1,12 +1,11 @@
 // Prompt ownership for one pull request, host-free: asks the owners of the changed prompts for a
 // review and sets the `promptops/owners` check, which stays pending until each has approved.
 
-import type { ReviewLike } from "../core/owners/approvals.js";
-import { evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult } from "../core/owners/approvals.js";
+import { evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult, type ReviewLike } from "../core/owners/approvals.js";
 import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js";
 import { planReviewRequests } from "../core/owners/requests.js";
 import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/prompts/detect.js";
-import { inlineCode, escapeInline } from "../core/report/escape.js";
+import { escapeInline, inlineCode } from "../core/report/escape.js";
 import { loadWorkspace } from "../core/workspace.js";
 import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
@@ -59,45 +58,42 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
   const pr = await github.getPullRequest(ref);
   const headSha = pr.head.sha;
   const label = `${ref.owner}/${ref.repo}#${ref.number}@${headSha.slice(0, 7)}`;
+  const publish = async (state: OwnersCheckState, outcome: Partial<OwnershipSyncResult> = {}): Promise<OwnershipSyncResult> => {
+    const check = await publishOwnersCheck(github, target.repo, headSha, state);
+    return {
+      headSha,
+      satisfied: state.status === "completed" && state.conclusion === "success",
+      prompts: [],
+      requested: none(),
+      notices: [],
+      ...outcome,
+      check: { id: check.id, status: check.status, conclusion: check.conclusion },
+    };
+  };
 
   const rules = await readOwnershipRules(github, target.repo, pr.base.sha);
   if (rules.blocker) {
     log.warn(`Owners of ${label} unknown: ${rules.blocker}`);
     const summary = `${escapeInline(rules.blocker)}\n\n### Problems\n\n${renderDiagnostics(rules.diagnostics)}\n`;
-    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
-      status: "completed",
-      conclusion: "failure",
-      title: "Ownership rules could not be read",
-      summary,
-    });
+    return publish({ status: "completed", conclusion: "failure", title: "Ownership rules could not be read", summary });
   }
 
   const listing = await github.listPullRequestFiles(ref);
-  const changes = toChangedPaths(listing.files);
-  const changed = await changedPrompts(github, target.repo, pr, rules, changes);
-  const editsOwnersFile =
-    rules.ownersFile.path !== undefined && changes.some((c) => c.path === rules.ownersFile.path || c.previousPath === rules.ownersFile.path);
-
   if (listing.truncated) {
     // Prompts among the files GitHub did not list would go unowned: never pass on a partial view.
-    const message = `GitHub lists at most 3,000 files of a pull request, so PromptOps cannot see every changed prompt. Split the pull request, or have an administrator review and bypass this check.`;
-    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
-      status: "completed",
-      conclusion: "failure",
-      title: "Too many changed files to check prompt owners",
-      summary: `${message}\n`,
-    });
+    const summary =
+      "GitHub lists at most 3,000 files of a pull request, so PromptOps cannot see every changed prompt. " +
+      "Split the pull request, or have an administrator review it and bypass this check.\n";
+    return publish({ status: "completed", conclusion: "failure", title: "Too many changed files to check prompt owners", summary });
   }
-
+  const changes = toChangedPaths(listing.files);
+  const changed = await changedPrompts(github, target.repo, pr, rules, changes);
   if (changed.length === 0) {
-    return finish(deps, target.repo, headSha, [], { requested: none(), notices: [] }, undefined, {
-      status: "completed",
-      conclusion: "success",
-      title: "No prompt changed",
-      summary: "This pull request changes no prompt, so no owner approval is needed.\n",
-    });
+    const summary = "This pull request changes no prompt, so no owner approval is needed.\n";
+    return publish({ status: "completed", conclusion: "success", title: "No prompt changed", summary });
   }
 
+  const ownership = rules.config.ownership;
   const owned = changed.map((prompt) => ({
     prompt,
     owners: resolvePromptOwners({
@@ -105,17 +101,15 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
       rules: rules.ownersFile.rules,
       ...(prompt.base ? { basePromptOwners: prompt.base.owners } : {}),
       ...(prompt.head ? { headPromptOwners: prompt.head.owners } : {}),
-      defaultOwners: rules.config.ownership.defaultOwners,
+      defaultOwners: ownership.defaultOwners,
     }),
   }));
   const promptOwners = owned.map(({ prompt, owners }) => ({ promptId: prompt.id, path: prompt.path, owners: owners.owners }));
-  const ownership = rules.config.ownership;
 
   const [reviews, alreadyRequested] = await Promise.all([github.listReviews(ref), github.listRequestedReviewers(ref)]);
   const approving = currentApprovers(reviews, pr.author);
   // Stale approvers are looked up too, so the summary can say whose approval went stale.
   const members = await teamMembers(github, teamsToCheck(promptOwners, ownership.fallbackReviewers), approving.map((r) => r.user));
-  const approvers = approving.filter((r) => !ownership.dismissStaleApprovals || r.commitId === headSha).map((r) => r.user);
   const result = evaluateOwnerApprovals({
     prompts: promptOwners,
     reviews: reviews.map(toReviewLike),
@@ -126,18 +120,26 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
     fallbackReviewers: ownership.fallbackReviewers,
   });
 
-  const planInput = { author: pr.author, alreadyRequested, approvedBy: approvers, fallbackReviewers: ownership.fallbackReviewers };
+  const planInput = {
+    author: pr.author,
+    alreadyRequested,
+    // A stale approval does not count, so its reviewer is asked again.
+    approvedBy: approving.filter((r) => !ownership.dismissStaleApprovals || r.commitId === headSha).map((r) => r.user),
+    fallbackReviewers: ownership.fallbackReviewers,
+  };
   // Notices concern every changed prompt; requests only the ones still waiting, so a team whose
   // member already approved is not asked again after GitHub cleared its request.
-  const notices = [...planReviewRequests({ ...planInput, prompts: promptOwners }).notices];
-  const waiting = promptOwners.filter((_, i) => !result.prompts[i]!.satisfied);
-  const plan = planReviewRequests({ ...planInput, prompts: waiting });
+  const overall = planReviewRequests({ ...planInput, prompts: promptOwners });
+  const plan = planReviewRequests({ ...planInput, prompts: promptOwners.filter((_, i) => !result.prompts[i]!.satisfied) });
+  const notices = [...overall.notices];
   const requested = none();
   const asks = mayRequest(target.trigger, pr) && ownership.requestReviews;
+  let refused = 0;
   if (asks && plan.users.length + plan.teams.length > 0) {
     const outcome = await github.requestReviewers(ref, { users: plan.users, teams: plan.teams });
     requested.users = outcome.requestedUsers;
     requested.teams = outcome.requestedTeams;
+    refused = outcome.failures.length;
     for (const failure of outcome.failures) {
       notices.push(`GitHub did not accept ${inlineCode(failure.reviewer)} as a reviewer: ${escapeInline(failure.message)}`);
     }
@@ -145,43 +147,29 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
       log.info(`Requested reviews on ${label} from ${[...requested.users, ...requested.teams].join(", ")}.`);
     }
   }
-  if (asks) await postOwnersNotices(github, ref, headSha, notices);
+  // A comment only when an owner could not be asked (refused, or named by email): that needs a
+  // person to act. Everything else (unowned prompts, ...) is in the check summary.
+  if (asks && (refused > 0 || overall.emails.length > 0)) await postOwnersNotices(github, ref, headSha, notices);
 
+  const ownersPath = rules.ownersFile.path;
   const summary = renderOwnersCheckSummary({
     result,
     notices,
     diagnostics: rules.diagnostics,
-    ...(rules.ownersFile.path ? { ownersFile: rules.ownersFile.path } : {}),
+    ...(ownersPath ? { ownersFile: ownersPath } : {}),
     unenforced: owned
       .filter(({ owners }) => owners.unenforcedHeadOwners !== undefined)
       .map(({ prompt, owners }) => ({ promptId: prompt.id, owners: owners.unenforcedHeadOwners! })),
-    editsOwnersFile,
+    editsOwnersFile: ownersPath !== undefined && changes.some((c) => c.path === ownersPath || c.previousPath === ownersPath),
   });
   const state: OwnersCheckState = result.satisfied
     ? { status: "completed", conclusion: "success", title: "Prompt owners approved", summary }
     : { status: "in_progress", title: waitingTitle(result), summary };
-  const sources = new Map(owned.map(({ prompt, owners }) => [prompt.path, owners.source]));
-  return finish(deps, target.repo, headSha, result.prompts.map((p) => ({ ...p, source: sources.get(p.path) ?? "none" })), { requested, notices }, result, state);
-}
-
-async function finish(
-  deps: SyncOwnershipDeps,
-  repo: RepoRef,
-  headSha: string,
-  prompts: PromptOwnership[],
-  asked: { requested: { users: string[]; teams: string[] }; notices: string[] },
-  result: OwnerApprovalResult | undefined,
-  state: OwnersCheckState,
-): Promise<OwnershipSyncResult> {
-  const check = await publishOwnersCheck(deps.github, repo, headSha, state);
-  return {
-    headSha,
-    satisfied: state.status === "completed" && state.conclusion === "success" && (result?.satisfied ?? true),
-    prompts,
-    requested: asked.requested,
-    notices: asked.notices,
-    check: { id: check.id, status: check.status, conclusion: check.conclusion },
-  };
+  return publish(state, {
+    prompts: result.prompts.map((p, i) => ({ ...p, source: owned[i]!.owners.source })),
+    requested,
+    notices,
+  });
 }
 
 /** The changed prompts, from base and head workspaces read through batched GitHub queries. */

@@ -6,6 +6,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { Probot, ProbotOctokit } from "probot";
 import { memoryCache } from "../../src/core/eval/cache.js";
 import promptopsApp from "../../src/app/index.js";
+import { callerLabel } from "../fixtures/github/fake-github.js";
 import { APP_ID } from "../fixtures/github/payloads.js";
 
 let key: string | undefined;
@@ -18,16 +19,38 @@ export function privateKey(): string {
   return key;
 }
 
-export const QuietOctokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });
+type OctokitOptions = { retry?: object; throttle?: object } & Record<string, unknown>;
+
+/**
+ * Probot layers its own `throttle` options over an Octokit's object defaults, so the switches
+ * are forced in a defaults function, which sees (and has the last word on) the merged options.
+ */
+function forcing(retry: object, throttle: object): typeof ProbotOctokit {
+  return ProbotOctokit.defaults((options: OctokitOptions) => ({
+    ...options,
+    retry: { ...options.retry, ...retry },
+    throttle: { ...options.throttle, ...throttle },
+  })) as typeof ProbotOctokit;
+}
+
+export const QuietOctokit = forcing({ enabled: false }, { enabled: false });
 
 /** Bottleneck's `Group` as the throttling plugin uses it, minus the 1-3 s spacing of writes. */
 const unspaced = { key: () => ({ schedule: (_options: unknown, job: (...a: unknown[]) => unknown, ...args: unknown[]) => job(...args) }) };
 
 /** Probot's retry and throttling as in production, with waits in milliseconds instead of seconds. */
-export const RetryingOctokit = ProbotOctokit.defaults({
-  retry: { enabled: true, retries: 3, retryAfterBaseValue: 1 },
-  throttle: { enabled: true, retryAfterBaseValue: 1, write: unspaced, notifications: unspaced, search: unspaced },
-});
+export const RetryingOctokit = forcing(
+  { enabled: true, retries: 3, retryAfterBaseValue: 1 },
+  {
+    enabled: true,
+    retryAfterBaseValue: 1,
+    write: unspaced,
+    notifications: unspaced,
+    search: unspaced,
+    // Probot's own handler only logs a secondary limit; a real deployment should retry it too.
+    onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 3,
+  },
+);
 
 export interface TestApp {
   probot: Probot;
@@ -46,10 +69,28 @@ export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   const cache = memoryCache();
-  await probot.load((app, fnOptions) => promptopsApp(app, { ...fnOptions, env: { APP_ID: String(APP_ID) }, cache }));
+  await probot.load((app, fnOptions) => promptopsApp(labelling(app), { ...fnOptions, env: { APP_ID: String(APP_ID) }, cache }));
   return {
     probot,
     cache,
     receive: (name, payload) => probot.receive({ id: `delivery-${++delivery}`, name, payload } as Parameters<Probot["receive"]>[0]),
   };
+}
+
+/**
+ * The app with each handler's GitHub calls labelled `review` (the review and its reruns) or
+ * `other` (ownership, tags), since several handlers answer one event at the same time.
+ */
+function labelling(app: Probot): Probot {
+  const labelOf = (handler: unknown) => (/reviewPullRequest|rerunCheck|rerunFromComment/.test(String(handler)) ? "review" : "other");
+  return new Proxy(app, {
+    get(target, prop) {
+      if (prop === "on") {
+        return (events: unknown, handler: (context: unknown) => unknown) =>
+          (target.on as (e: unknown, h: (c: unknown) => unknown) => void)(events, (context) => callerLabel.run(labelOf(handler), () => handler(context)));
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -1,11 +1,10 @@
 // `promptops owners`: who owns each path, from the working tree's owners file, as text and JSON.
 
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.js";
 import { tempDir, tempRepo, writeFiles, type TempRepo } from "./git-fixture.js";
 import { recordingIO } from "./io-fixture.js";
-// Loaded up front for the same reason io-fixture loads the other commands.
-import "../../src/cli/commands/owners.js";
 
 async function run(cwd: string, ...args: string[]) {
   const io = recordingIO(cwd);
@@ -85,8 +84,16 @@ describe("promptops owners", () => {
 });
 
 describe("promptops owners without PROMPTOWNERS", () => {
-  it("falls back to CODEOWNERS and says the App would need ownership.useCodeowners", async () => {
+  const dirs: string[] = [];
+  const folder = () => {
     const dir = tempDir();
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("falls back to CODEOWNERS and says the App would need ownership.useCodeowners", async () => {
+    const dir = folder();
     writeFiles(dir, { ".github/CODEOWNERS": "*.prompt.yml @erin\n" });
     const r = await run(dir, "x.prompt.yml");
     expect(r.stdout).toBe("x.prompt.yml  @erin\n");
@@ -94,7 +101,7 @@ describe("promptops owners without PROMPTOWNERS", () => {
   });
 
   it("respects ownership.useCodeowners: false from the config", async () => {
-    const dir = tempDir();
+    const dir = folder();
     writeFiles(dir, {
       ".github/CODEOWNERS": "*.prompt.yml @erin\n",
       ".github/promptops.yml": "ownership:\n  useCodeowners: false\n",
@@ -105,7 +112,7 @@ describe("promptops owners without PROMPTOWNERS", () => {
   });
 
   it("prefers .github/PROMPTOWNERS over CODEOWNERS when both exist", async () => {
-    const dir = tempDir();
+    const dir = folder();
     writeFiles(dir, {
       ".github/CODEOWNERS": "*.prompt.yml @erin\n",
       ".github/PROMPTOWNERS": "*.prompt.yml @frank\n",

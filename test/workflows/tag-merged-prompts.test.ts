@@ -221,6 +221,20 @@ describe("tagMergedPrompts", () => {
     expect(state.tags.filter((t) => t.name === "prompts/support/summary/v1.1.0")).toEqual([{ name: "prompts/support/summary/v1.1.0", commitSha: OTHER_SHA }]);
   });
 
+  it("a release GitHub refuses leaves the tag, and the comment says so", async () => {
+    const { port, state } = scenario({ config: "versioning:\n  release: true\n" });
+    port.createRelease = async () => {
+      throw Object.assign(new Error("x"), { status: 403, response: { data: { message: "Resource not accessible by integration" } } });
+    };
+    const result = await run(port);
+    expect(state.tags).toHaveLength(2);
+    expect(result.releaseFailures).toEqual([
+      { tag: "prompts/faq/v1.0.0", message: "Resource not accessible by integration" },
+      { tag: "prompts/support/summary/v1.1.0", message: "Resource not accessible by integration" },
+    ]);
+    expect(state.comments[0]!.body).toContain("The release for tag prompts/faq/v1.0.0 could not be created: Resource not accessible by integration");
+  });
+
   it("a tag GitHub refuses is reported and the others are still created", async () => {
     const { port, state } = scenario();
     state.refuse.set("prompts/faq/v1.0.0", "Resource not accessible by integration");

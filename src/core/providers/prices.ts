@@ -6,7 +6,7 @@ import type { TokenUsage } from "./port.js";
 
 /**
  * USD per million tokens. Public list prices of OpenAI and Anthropic (standard tier, no
- * batching or caching discounts) as of 2025-10-01; they drift, so `providers.prices` in
+ * batching or caching discounts) as of 2025-12-01; they drift, so `providers.prices` in
  * `.github/promptops.yml` wins over this table. A dated model name (`gpt-4o-2024-08-06`,
  * `claude-sonnet-4-5-20250929`) is priced as its family.
  */
@@ -23,6 +23,7 @@ export const LIST_PRICES: Readonly<Record<string, Price>> = {
   o3: { input: 2, output: 8 },
   "o3-mini": { input: 1.1, output: 4.4 },
   "o4-mini": { input: 1.1, output: 4.4 },
+  "claude-opus-4-5": { input: 5, output: 25 },
   "claude-opus-4-1": { input: 15, output: 75 },
   "claude-opus-4": { input: 15, output: 75 },
   "claude-sonnet-4-5": { input: 3, output: 15 },

@@ -46,10 +46,14 @@ function isLoopback(baseUrl: string): boolean {
 }
 
 function checkUrl(baseUrl: string, where: string): string {
+  let protocol: string | undefined;
   try {
-    new URL(baseUrl);
+    protocol = new URL(baseUrl).protocol;
   } catch {
-    throw new ProviderError("config", `${where} is not a URL: "${baseUrl}"`);
+    protocol = undefined;
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw new ProviderError("config", `${where} is not a URL: "${baseUrl}" (expected e.g. http://127.0.0.1:11434/v1)`);
   }
   return baseUrl;
 }
