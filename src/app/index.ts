@@ -9,6 +9,7 @@ import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
 import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
 import { boundedMemoryCache } from "./bounded-cache.js";
+import { retrySecondaryRateLimits } from "./secondary-limits.js";
 
 export interface PromptOpsAppOptions {
   /** Provider keys and APP_ID; default `process.env`. */
@@ -19,6 +20,8 @@ export interface PromptOpsAppOptions {
   fetch?: typeof fetch;
   /** This app's id, to recognise its own check runs; default `env.APP_ID`. */
   appId?: number;
+  /** Milliseconds per second of GitHub's `retry-after` on secondary rate limits (default 1000). */
+  retryAfterBaseMs?: number;
 }
 
 export type AppFunctionOptions = Partial<ApplicationFunctionOptions> & PromptOpsAppOptions;
@@ -34,8 +37,11 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const env = options.env ?? process.env;
   const cache = options.cache ?? boundedMemoryCache();
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
-  const deps = (context: Context): WorkflowDeps =>
-    workflowDepsFromOctokit(context.octokit, { env, cache, log: logOf(context), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const deps = (context: Context): WorkflowDeps => {
+    const log = logOf(context);
+    const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
+    return workflowDepsFromOctokit(octokit, { env, cache, log, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  };
 
   app.on([...REVIEW_EVENTS], async (context) => {
     await reviewPullRequest(deps(context), {

@@ -38,7 +38,10 @@ export const QuietOctokit = forcing({ enabled: false }, { enabled: false });
 /** Bottleneck's `Group` as the throttling plugin uses it, minus the 1-3 s spacing of writes. */
 const unspaced = { key: () => ({ schedule: (_options: unknown, job: (...a: unknown[]) => unknown, ...args: unknown[]) => job(...args) }) };
 
-/** Probot's retry and throttling as in production, with waits in milliseconds instead of seconds. */
+/**
+ * Probot's retry and throttling as in production (its secondary-limit handler only logs), with
+ * waits in milliseconds instead of seconds.
+ */
 export const RetryingOctokit = forcing(
   { enabled: true, retries: 3, retryAfterBaseValue: 1 },
   {
@@ -47,8 +50,6 @@ export const RetryingOctokit = forcing(
     write: unspaced,
     notifications: unspaced,
     search: unspaced,
-    // Probot's own handler only logs a secondary limit; a real deployment should retry it too.
-    onSecondaryRateLimit: (_after: number, _options: unknown, _octokit: unknown, retryCount: number) => retryCount < 3,
   },
 );
 
@@ -69,7 +70,7 @@ export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   const cache = memoryCache();
-  await probot.load((app, fnOptions) => promptopsApp(labelling(app), { ...fnOptions, env: { APP_ID: String(APP_ID) }, cache }));
+  await probot.load((app, fnOptions) => promptopsApp(labelling(app), { ...fnOptions, env: { APP_ID: String(APP_ID) }, cache, retryAfterBaseMs: 1 }));
   return {
     probot,
     cache,

@@ -245,8 +245,8 @@ describe("pull_request events", () => {
   it("never leaves the check run in progress when something breaks mid-review", async () => {
     const base = baseFiles(1);
     const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
-    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" } });
-    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" } });
+    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" }, caller: "review" });
+    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" }, caller: "review" });
     const app = await testApp();
     await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
     const [run] = evalRuns(fake);
@@ -260,12 +260,13 @@ describe("GitHub faults", () => {
   it("retries GitHub's 502s and waits out secondary rate limits (Probot's retry and throttling)", async () => {
     const base = baseFiles(2);
     const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 2) });
-    fake.failNext({ call: "POST /graphql", status: 502, body: { message: "Bad Gateway" } });
+    fake.failNext({ call: "POST /graphql", status: 502, body: { message: "Bad Gateway" }, caller: "review" });
     fake.failNext({
       call: `GET ${R}/pulls/${PR_NUMBER}/files`,
       status: 403,
       body: { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again." },
       headers: { "retry-after": "1" },
+      caller: "review",
     });
     const app = await testApp({ Octokit: RetryingOctokit });
     await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
@@ -294,7 +295,13 @@ describe("asking for a review again", () => {
     expect(reviewCalls(fake)).toEqual([]);
 
     await app.receive("check_run", checkRunRerequested({ headSha: SHA.head, pullNumbers: [PR_NUMBER] }));
-    expect(reviewCalls(fake)).toEqual([...FULL_REVIEW, `PATCH ${R}/check-runs/${evalRuns(fake)[1]!.id}`]);
+    // The comment's stats line changes (every model answer now comes from the cache).
+    expect(reviewCalls(fake)).toEqual([
+      ...FULL_REVIEW,
+      `PATCH ${R}/issues/comments/${fake.comments[0]!.id}`,
+      `PATCH ${R}/check-runs/${evalRuns(fake)[1]!.id}`,
+    ]);
+    expect(fake.comments[0]!.body).toMatch(/0 requests sent · 2 cache hits/);
     expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success", "success"]);
     expect(fake.comments).toHaveLength(1);
   });
