@@ -6,8 +6,9 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import type { PortLogger } from "./octokit-like.js";
 
-const ResilientOctokit = Octokit.plugin(retry, throttling);
-export type ResilientOctokit = InstanceType<typeof ResilientOctokit>;
+const PluggedOctokit = Octokit.plugin(retry, throttling);
+/** The REST client callers see; the plugins only change how requests are retried. */
+export type ResilientOctokit = Octokit;
 
 export interface CreateOctokitOptions {
   auth?: string;
@@ -33,7 +34,7 @@ export function createOctokit(options: CreateOctokitOptions = {}): ResilientOcto
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const warn = (message: string) => options.logger?.warn(message);
   const debug = (message: string) => options.logger?.debug?.(message);
-  return new ResilientOctokit({
+  return new PluggedOctokit({
     // Octokit logs every failed request as an error, expected 404s included; the caller sees the
     // failure as an exception anyway, so those lines only go to debug.
     log: { debug, info: debug, warn, error: debug },

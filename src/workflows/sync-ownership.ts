@@ -1,6 +1,7 @@
 // Prompt ownership for one pull request, host-free: asks the owners of the changed prompts for a
 // review and sets the `promptops/owners` check, which stays pending until each has approved.
 
+import type { ChangedPath } from "../core/files.js";
 import { evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult, type ReviewLike } from "../core/owners/approvals.js";
 import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js";
 import { planReviewRequests } from "../core/owners/requests.js";
@@ -26,7 +27,7 @@ export interface OwnershipTarget {
   repo: RepoRef;
   number: number;
   /**
-   * `event.action` that caused the sync. Reviewers are requested only on `pull_request.*`
+   * `event.action` that caused the sync (`pull_request.opened`, `pull_request_review.submitted`). Reviewers are requested only on `pull_request.*`
    * (opened, synchronize, reopened, ready_for_review); a review event only recomputes the check.
    */
   trigger: string;
@@ -47,7 +48,7 @@ export interface OwnershipSyncResult {
   satisfied: boolean;
   prompts: PromptOwnership[];
   requested: { users: string[]; teams: string[] };
-  /** Markdown sentences shown in the check and, when reviewers were asked, in the notice comment. */
+  /** Markdown sentences for the check; also posted (`<!-- promptops:owners -->`) when an owner could not be asked. */
   notices: string[];
   check: { id: number; status: string; conclusion: string | null };
 }
@@ -178,7 +179,7 @@ async function changedPrompts(
   repo: RepoRef,
   pr: PullRequestInfo,
   rules: OwnershipRules,
-  changes: ReturnType<typeof toChangedPaths>,
+  changes: ChangedPath[],
 ): Promise<ChangedPrompt[]> {
   // Most pull requests touch no prompt: skip listing and reading both trees.
   if (relevantPaths(changes, rules.config).length === 0) return [];

@@ -186,7 +186,7 @@ describe("the promptops/owners check", () => {
     await app.receive("pull_request", event("synchronize"));
     const check = ownersCheck(gh)!;
     expect(check.status).toBe("in_progress");
-    expect(plain(check.output.summary)).toContain("approval by @alice is for 34c5c77, not the head ec26c3e");
+    expect(plain(check.output.summary)).toContain("approval by @alice is for ddddddd, not the head ccccccc");
     expect(gh.reviewRequests).toEqual([{ reviewers: ["alice"] }]);
   });
 

@@ -5,7 +5,9 @@ import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { createGitHubPort } from "../../src/github/octokit.js";
 import { syncOwnership, type SyncOwnershipDeps } from "../../src/workflows/sync-ownership.js";
-import { API, BASE_SHA, fakeGitHub, HEAD_SHA, OWNER, ownersCheck, REPO, serve, type FakeGitHub } from "../app/ownership-github.js";
+import { OwnershipGitHub, ownersCheck } from "../app/ownership-github.js";
+import { API, nockGitHub, type FakePull } from "../fixtures/github/fake-github.js";
+import { OWNER, PR_NUMBER, REPO, SHA, type Files } from "../fixtures/github/repo.js";
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -14,7 +16,7 @@ function deps(): SyncOwnershipDeps {
   return { github: createGitHubPort(octokit), log: quiet };
 }
 
-const sync = (trigger = "pull_request.synchronize") => syncOwnership(deps(), { repo: { owner: OWNER, repo: REPO }, number: 2, trigger });
+const sync = (trigger = "pull_request.synchronize") => syncOwnership(deps(), { repo: { owner: OWNER, repo: REPO }, number: PR_NUMBER, trigger });
 
 function promptFile(system: string, owners?: string[]): string {
   return [
@@ -31,9 +33,10 @@ function promptFile(system: string, owners?: string[]): string {
 
 const PROMPT = "prompts/support/summary.prompt.yml";
 
-function change(base: Record<string, string>, head: Record<string, string>, files = [{ filename: PROMPT, status: "modified" }]): FakeGitHub {
-  const gh = fakeGitHub({ commits: { [BASE_SHA]: base, [HEAD_SHA]: head }, files });
-  serve(gh);
+function change(base: Files, head: Files, pull: Partial<FakePull> = {}): OwnershipGitHub {
+  const gh = new OwnershipGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: head });
+  gh.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat", ...pull });
+  nockGitHub(gh);
   return gh;
 }
 
@@ -77,7 +80,7 @@ describe("where the owners come from", () => {
     const gh = change(
       { ...owners, [PROMPT]: promptFile("a") },
       { ...owners, [moved]: promptFile("a") },
-      [{ filename: moved, status: "renamed", previous_filename: PROMPT } as { filename: string; status: string }],
+      { files: [{ filename: moved, status: "renamed", previous_filename: PROMPT }] },
     );
     const result = await sync();
     expect(result.prompts[0]).toMatchObject({ path: moved, owners: ["@alice"] });
@@ -116,8 +119,10 @@ describe("when the owners cannot be known, the check fails instead of passing", 
   });
 
   it("fails when GitHub lists only part of the changed files", async () => {
-    const gh = change({ [PROMPT]: promptFile("a", ["alice"]) }, { [PROMPT]: promptFile("b", ["alice"]) });
-    gh.changedFiles = 3500;
+    const many = Array.from({ length: 3500 }, (_, i) => ({ filename: `docs/page-${i}.md`, status: "added" }));
+    const gh = change({ [PROMPT]: promptFile("a", ["alice"]) }, { [PROMPT]: promptFile("b", ["alice"]) }, {
+      files: [{ filename: PROMPT, status: "modified" }, ...many],
+    });
     await sync();
     expect(ownersCheck(gh)!).toMatchObject({ conclusion: "failure", output: { title: "Too many changed files to check prompt owners" } });
     expect(gh.reviewRequests).toEqual([]);
@@ -126,8 +131,7 @@ describe("when the owners cannot be known, the check fails instead of passing", 
 
 describe("requests", () => {
   it("asks nobody on a closed pull request or when ownership.requestReviews is off", async () => {
-    const closed = change({ [PROMPT]: promptFile("a", ["alice"]) }, { [PROMPT]: promptFile("b", ["alice"]) });
-    closed.state = "closed";
+    const closed = change({ [PROMPT]: promptFile("a", ["alice"]) }, { [PROMPT]: promptFile("b", ["alice"]) }, { state: "closed" });
     await sync("pull_request.reopened");
     expect(closed.reviewRequests).toEqual([]);
     expect(ownersCheck(closed)!.status).toBe("in_progress");
@@ -148,9 +152,9 @@ describe("requests", () => {
     await sync("pull_request.opened");
     expect(gh.reviewRequests).toEqual([{ team_reviewers: ["leads"] }]);
 
-    gh.reviews.push({ id: 1, user: { login: "random" }, state: "APPROVED", commit_id: HEAD_SHA, submitted_at: "2024-05-01T10:00:00Z" });
+    gh.reviews.push({ id: 1, user: { login: "random" }, state: "APPROVED", commit_id: SHA.head, submitted_at: "2024-05-01T10:00:00Z" });
     expect((await sync("pull_request_review.submitted")).satisfied).toBe(false);
-    gh.reviews.push({ id: 2, user: { login: "lead" }, state: "APPROVED", commit_id: HEAD_SHA, submitted_at: "2024-05-01T11:00:00Z" });
+    gh.reviews.push({ id: 2, user: { login: "lead" }, state: "APPROVED", commit_id: SHA.head, submitted_at: "2024-05-01T11:00:00Z" });
     expect((await sync("pull_request_review.submitted")).satisfied).toBe(true);
     expect(ownersCheck(gh)!.conclusion).toBe("success");
   });

@@ -77,6 +77,10 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
           defaultHeaders: options.defaultHeaders,
         }),
     ));
+  // Start loading the SDK as soon as a prompt names this provider, not on the first request:
+  // the import (~100-200 ms) then overlaps with rendering and cache lookups. Failures surface
+  // on the first request.
+  getClient().catch(() => undefined);
 
   return {
     name: options.name,

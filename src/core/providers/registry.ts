@@ -4,6 +4,7 @@
 import type { PromptOpsConfig, ProviderSettings } from "../config/model.js";
 import { createAnthropicProvider } from "./anthropic.js";
 import { createEchoProvider } from "./echo.js";
+import { localFetch } from "./local-fetch.js";
 import { createOpenAICompatibleProvider } from "./openai-compatible.js";
 import { ProviderError, type ModelProvider } from "./port.js";
 import { createReplayProvider, recordingProvider, type RecordedResponse } from "./replay.js";
@@ -22,6 +23,7 @@ export interface ProviderRegistry {
 export interface ProvidersOptions {
   config: PromptOpsConfig;
   env: Record<string, string | undefined>;
+  /** The SDKs' transport; default: keep-alive node:http for http: URLs, global fetch otherwise. */
   fetch?: typeof fetch;
   /** Wall clock, only to read HTTP-date `retry-after` headers. */
   now?: () => number;
@@ -67,6 +69,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
   const settingsFor: SettingsFor = (name) => providersConfig[name] ?? {};
   const prices = config.providers.prices ?? {};
   const built = new Map<string, ModelProvider>();
+  const transport = options.fetch ?? localFetch();
 
   function baseUrlFor(name: keyof typeof DEFAULT_BASE_URLS, envName?: string): string {
     const configured = settingsFor(name).baseUrl;
@@ -97,7 +100,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       case "openai": {
         const baseURL = baseUrlFor("openai", "OPENAI_BASE_URL");
         const apiKey = keyFor("openai", model, "OPENAI_API_KEY", baseURL, "an OpenAI (or Azure OpenAI) API key");
-        return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+        return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: transport, prices, now: options.now });
       }
       case "github": {
         const baseURL = baseUrlFor("github");
@@ -106,7 +109,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
           name: "github",
           baseURL,
           apiKey,
-          fetch: options.fetch,
+          fetch: transport,
           prices,
           now: options.now,
           defaultHeaders: { "X-GitHub-Api-Version": "2022-11-28" },
@@ -116,12 +119,12 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       case "vllm": {
         const baseURL = baseUrlFor(prefix, `${prefix.toUpperCase()}_BASE_URL`);
         const apiKey = env[settingsFor(prefix).apiKeyEnv ?? `${prefix.toUpperCase()}_API_KEY`] || "no-key-needed";
-        return createOpenAICompatibleProvider({ name: prefix, baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+        return createOpenAICompatibleProvider({ name: prefix, baseURL, apiKey, fetch: transport, prices, now: options.now });
       }
       case "anthropic": {
         const baseURL = baseUrlFor("anthropic", "ANTHROPIC_BASE_URL");
         const apiKey = keyFor("anthropic", model, "ANTHROPIC_API_KEY", baseURL, "an Anthropic API key");
-        return createAnthropicProvider({ baseURL, apiKey, fetch: options.fetch, prices, now: options.now });
+        return createAnthropicProvider({ baseURL, apiKey, fetch: transport, prices, now: options.now });
       }
       default:
         throw new ProviderError(

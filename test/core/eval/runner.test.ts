@@ -220,6 +220,20 @@ describe("runner", () => {
     expect(server.requests).toHaveLength(24);
   });
 
+  it("keeps every slot busy: no serialized work between requests", async () => {
+    const tenMs: ModelProvider = {
+      name: "fast",
+      complete: () => new Promise((resolve) => setTimeout(() => resolve({ output: "ok", usage: { input: 1, output: 1 }, latencyMs: 0 }), 10)),
+    };
+    const requests = Array.from({ length: 320 }, (_, i) => ticket(`ticket ${i}`));
+    const started = performance.now();
+    const outcomes = await createRunner({ providers: registryOf(tenMs), concurrency: 16, retries: 0, timeoutMs: 1000 }).run(requests);
+    const elapsed = performance.now() - started;
+    expect(outcomes.every((o) => o.response?.output === "ok")).toBe(true);
+    // 20 waves of 10 ms; generous for slow CI machines, far below the 3.2 s of a serialized runner.
+    expect(elapsed).toBeLessThan(1000);
+  });
+
   it("reports an unknown provider without sending anything", async () => {
     const runner = runnerFor(registryFor(server));
     const [outcome] = await runner.run([ticket("a", { model: "gpt-4o" })]);

@@ -201,7 +201,12 @@ describe("openai-compatible servers", () => {
   });
 });
 
-describe("error mapping", () => {
+// Both transports: the default keep-alive node:http one for http: URLs, and global fetch
+// (what https APIs use), whose failures look different before classification.
+describe.each([
+  ["local http transport", undefined],
+  ["global fetch", (input: string | URL | Request, init?: RequestInit) => fetch(input, init)],
+])("error mapping over %s", (_transport, transport) => {
   const cases: [string, Fault, string, number | undefined][] = [
     ["429", { kind: "status", status: 429, headers: { "retry-after": "3" } }, "rate-limit", 3000],
     ["429 with retry-after-ms", { kind: "status", status: 429, headers: { "retry-after-ms": "250" } }, "rate-limit", 250],
@@ -216,7 +221,7 @@ describe("error mapping", () => {
   ];
 
   it.each(cases)("openai: %s", async (_name, fault, kind, retryAfterMs) => {
-    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {} });
+    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {}, fetch: transport });
     server.fail(fault);
     const error = await failureOf(complete(registry, request("openai/gpt-4o")));
     expect(error.kind).toBe(kind);
@@ -225,7 +230,7 @@ describe("error mapping", () => {
   });
 
   it.each(cases.filter(([name]) => name !== "no choices"))("anthropic: %s", async (_name, fault, kind, retryAfterMs) => {
-    const registry = createProviders({ config: config((c) => (c.providers.anthropic.baseUrl = server.url)), env: {} });
+    const registry = createProviders({ config: config((c) => (c.providers.anthropic.baseUrl = server.url)), env: {}, fetch: transport });
     server.fail(fault);
     const error = await failureOf(complete(registry, request("anthropic/claude-haiku-4-5")));
     expect(error.kind).toBe(kind);
@@ -233,7 +238,7 @@ describe("error mapping", () => {
   });
 
   it("keeps the API's message for a bad request", async () => {
-    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {} });
+    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {}, fetch: transport });
     server.fail({ kind: "status", status: 400, message: "max_tokens is too large" });
     const error = await failureOf(complete(registry, request("openai/gpt-4o")));
     expect(error.message).toBe("openai/gpt-4o: HTTP 400: max_tokens is too large");
@@ -242,7 +247,7 @@ describe("error mapping", () => {
 
   it("reads an HTTP-date retry-after with the injected clock", async () => {
     const now = Date.parse("Wed, 01 Oct 2025 12:00:00 GMT");
-    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {}, now: () => now });
+    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {}, now: () => now, fetch: transport });
     server.fail({ kind: "status", status: 429, headers: { "retry-after": "Wed, 01 Oct 2025 12:00:07 GMT" } });
     const error = await failureOf(complete(registry, request("openai/gpt-4o")));
     expect(error.retryAfterMs).toBe(7000);
@@ -251,14 +256,14 @@ describe("error mapping", () => {
   it("reports a refused connection as a network error", async () => {
     const closed = await startModelServer();
     await closed.close();
-    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${closed.url}/v1`)), env: {} });
+    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${closed.url}/v1`)), env: {}, fetch: transport });
     const error = await failureOf(complete(registry, request("openai/gpt-4o")));
     expect(error.kind).toBe("network");
     expect(error.retryable).toBe(true);
   });
 
   it("reports an aborted call as a timeout", async () => {
-    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {} });
+    const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {}, fetch: transport });
     server.fail({ kind: "hang" });
     const { provider, modelName } = registry.resolve("openai/gpt-4o");
     const controller = new AbortController();

@@ -1,0 +1,24 @@
+import { toChangedPaths } from "../../src/workflows/changed-paths.js";
+
+describe("toChangedPaths", () => {
+  it("maps GitHub's file statuses onto the core's four", () => {
+    expect(
+      toChangedPaths([
+        { path: "a.prompt.yml", status: "added" },
+        { path: "b.prompt.yml", status: "removed" },
+        { path: "c.prompt.yml", status: "modified" },
+        { path: "new/d.prompt.yml", status: "renamed", previousPath: "old/d.prompt.yml" },
+        { path: "e.prompt.yml", status: "copied", previousPath: "a.prompt.yml" },
+        { path: "f.prompt.yml", status: "changed" },
+        { path: "g.prompt.yml", status: "unchanged" },
+      ]),
+    ).toEqual([
+      { path: "a.prompt.yml", status: "added" },
+      { path: "b.prompt.yml", status: "removed" },
+      { path: "c.prompt.yml", status: "modified" },
+      { path: "new/d.prompt.yml", status: "renamed", previousPath: "old/d.prompt.yml" },
+      { path: "e.prompt.yml", status: "added" },
+      { path: "f.prompt.yml", status: "modified" },
+    ]);
+  });
+});
