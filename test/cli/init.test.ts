@@ -22,7 +22,11 @@ describe("promptops init", () => {
 
     const workflow = parseDocument(readFileSync(join(repo.dir, ".github/workflows/promptops.yml"), "utf8")).toJS();
     expect(workflow.on).toHaveProperty("pull_request");
-    expect(workflow.permissions).toEqual({ contents: "read", "pull-requests": "write", checks: "write" });
+    // The CLI job only reads the repository; it needs the base commit, hence the full history.
+    expect(workflow.permissions).toEqual({ contents: "read" });
+    const steps = workflow.jobs.review.steps as { uses?: string; with?: Record<string, unknown>; run?: string }[];
+    expect(steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
+    expect(steps.at(-1)!.run).toContain('promptops review --base "$BASE_SHA" --head "$HEAD_SHA"');
 
     const lint = recordingIO(repo.dir);
     expect(await main(["lint"], lint)).toBe(0);

@@ -22,7 +22,7 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   // The parsed JSON body as the client sent it.
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 export interface ModelServerOptions {

@@ -8,8 +8,6 @@ import { DEFAULT_CONFIG } from "../../core/config/model.js";
 import type { CliIO } from "../io.js";
 
 /** The published GitHub Action the starter workflow uses. */
-export const ACTION_REF = "promptops/promptops@v1";
-
 const list = (items: readonly string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
 
 const CONFIG = `# PromptOps: reviews pull requests that change prompts.
@@ -81,17 +79,17 @@ const GOLDEN = [
   .map((row) => JSON.stringify(row))
   .join("\n");
 
-const WORKFLOW = `# Reviews pull requests that change prompts: base vs head evaluation, check run, comment.
-name: PromptOps
+const WORKFLOW = `name: PromptOps
 
+# Reviews the prompts a pull request changes with the PromptOps CLI and writes the report to the
+# job summary; the job fails when a gate fails. (The PromptOps GitHub App posts the same review
+# as a check run and a sticky comment, and requests the prompts' owners.)
 on:
   pull_request:
     types: [opened, synchronize, reopened, ready_for_review]
 
 permissions:
   contents: read
-  pull-requests: write
-  checks: write
 
 concurrency:
   group: promptops-\${{ github.event.pull_request.number }}
@@ -101,11 +99,22 @@ jobs:
   review:
     runs-on: ubuntu-latest
     steps:
-      - uses: ${ACTION_REF}
+      - uses: actions/checkout@v4
         with:
-          github-token: \${{ secrets.GITHUB_TOKEN }}
+          fetch-depth: 0
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 24
+      - name: Review changed prompts
         env:
           OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}
+          BASE_SHA: \${{ github.event.pull_request.base.sha }}
+          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
+        run: |
+          status=0
+          npx --yes promptops review --base "$BASE_SHA" --head "$HEAD_SHA" --out promptops-report.md || status=$?
+          cat promptops-report.md >> "$GITHUB_STEP_SUMMARY" || true
+          exit $status
 `;
 
 /** The files `init` writes, by path relative to the target folder. */
