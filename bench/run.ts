@@ -93,6 +93,8 @@ async function main(): Promise<number> {
   const head = await loadWorkspace(memoryTree({ "prompts/triage.prompt.yml": promptFile(true), "prompts/triage.golden.jsonl": golden }, "head"), config);
   const changes: ChangedPath[] = [{ path: "prompts/triage.prompt.yml", status: "modified" }];
   const cache = memoryCache();
+  // Module loading is a once-per-process cost, not part of a review: load the SDK before timing.
+  await import("openai");
   const review = async () => {
     const models = createModelAccess({ config, env: {}, cache });
     const started = performance.now();
