@@ -2,19 +2,16 @@
 // or JSON Schema) and a Handlebars body split into messages at `{{role "..."}}` markers.
 
 import type { Prompt } from "../model.js";
-import { dotpromptRoleMarkers, splitMessages } from "./body.js";
+import { dotpromptRoleMarkers } from "./body.js";
 import type { ParseContext } from "./context.js";
-import { buildPrompt, emptyFields, FieldReader, isRecord, normalizeParameters, readPromptOps } from "./fields.js";
-import { parseFrontMatter, rawOf, splitFrontMatter } from "./frontmatter.js";
+import { buildPrompt, isRecord, normalizeParameters, readPromptOps } from "./fields.js";
+import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 import { picoschemaToJsonSchema, schemaVariables } from "./picoschema.js";
 
 export function parseDotprompt(path: string, text: string, ctx: ParseContext): Prompt | undefined {
-  const split = splitFrontMatter(text, ctx);
-  if (!split) return undefined;
-  const src = parseFrontMatter(split, ctx);
-  if (!src) return undefined;
-  const r = new FieldReader(src, ctx);
-  const fields = emptyFields(rawOf(src));
+  const doc = readFrontMatterDocument(text, ctx);
+  if (!doc) return undefined;
+  const { r, fields, split } = doc;
 
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
@@ -52,8 +49,7 @@ export function parseDotprompt(path: string, text: string, ctx: ParseContext): P
     r.fail(["promptops", "variables"], "variables are declared both in `input.schema` and `promptops.variables`; `promptops.variables` wins", "warning");
   }
 
-  fields.messages = splitMessages(split.body, split.bodyLine, dotpromptRoleMarkers(split.body), "user", ctx);
-  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
+  readBodyMessages(doc, dotpromptRoleMarkers(split.body), "user", ctx);
   if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt template is empty: write it after the front matter", "schema");
   return buildPrompt(path, "dotprompt", fields);
 }

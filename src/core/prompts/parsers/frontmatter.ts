@@ -1,8 +1,10 @@
 // Splits `---`-delimited YAML front matter from the body of Dotprompt, Prompty and Markdown
 // prompt files, remembering the file line where each part starts.
 
+import type { Role } from "../model.js";
+import { splitMessages, type RoleMarker } from "./body.js";
 import type { ParseContext } from "./context.js";
-import { isRecord } from "./fields.js";
+import { emptyFields, FieldReader, isRecord, type PromptFields } from "./fields.js";
 import { parseYaml, type YamlSource } from "./yaml.js";
 
 export interface FrontMatterSplit {
@@ -53,4 +55,27 @@ export function parseFrontMatter(split: FrontMatterSplit, ctx: ParseContext): Ya
 
 export function rawOf(src: YamlSource): Record<string, unknown> {
   return isRecord(src.value) ? src.value : {};
+}
+
+/** A front-matter prompt file read up to its body: a reader over the YAML and empty prompt fields. */
+export interface FrontMatterDocument {
+  r: FieldReader;
+  fields: PromptFields;
+  split: FrontMatterSplit;
+}
+
+/** Undefined (with a diagnostic) when the front matter is unclosed or not a YAML mapping. */
+export function readFrontMatterDocument(text: string, ctx: ParseContext): FrontMatterDocument | undefined {
+  const split = splitFrontMatter(text, ctx);
+  if (!split) return undefined;
+  const src = parseFrontMatter(split, ctx);
+  if (!src) return undefined;
+  return { r: new FieldReader(src, ctx), fields: emptyFields(rawOf(src)), split };
+}
+
+/** Sets the document's messages from its body, split at `markers`; text before the first goes to `leadingRole`. */
+export function readBodyMessages(doc: FrontMatterDocument, markers: readonly RoleMarker[], leadingRole: Role, ctx: ParseContext): void {
+  const { split, fields } = doc;
+  fields.messages = splitMessages(split.body, split.bodyLine, markers, leadingRole, ctx);
+  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
 }

@@ -3,18 +3,15 @@
 // split into messages at `system:` / `user:` / `assistant:` lines.
 
 import type { Prompt } from "../model.js";
-import { roleLineMarkers, splitMessages } from "./body.js";
+import { roleLineMarkers } from "./body.js";
 import type { ParseContext } from "./context.js";
-import { buildPrompt, emptyFields, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
-import { parseFrontMatter, rawOf, splitFrontMatter } from "./frontmatter.js";
+import { buildPrompt, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
+import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 
 export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
-  const split = splitFrontMatter(text, ctx);
-  if (!split) return undefined;
-  const src = parseFrontMatter(split, ctx);
-  if (!src) return undefined;
-  const r = new FieldReader(src, ctx);
-  const fields = emptyFields(rawOf(src));
+  const doc = readFrontMatterDocument(text, ctx);
+  if (!doc) return undefined;
+  const { r, fields, split } = doc;
 
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
@@ -24,8 +21,7 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   readPromptOps(r, [], fields);
 
   // Prompty's own parser gives text before the first role line to the system.
-  fields.messages = splitMessages(split.body, split.bodyLine, roleLineMarkers(split.body, false), "system", ctx);
-  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
+  readBodyMessages(doc, roleLineMarkers(split.body, false), "system", ctx);
   if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt body is empty: write `system:` / `user:` sections after the front matter", "schema");
   return buildPrompt(path, "prompty", fields);
 }
