@@ -3,18 +3,15 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { readConfig } from "../core/config/load.js";
 import type { PromptOpsConfig } from "../core/config/model.js";
-import { formatDiagnostic } from "../core/diagnostics.js";
 import { memoryCache, type ResponseCache } from "../core/eval/cache.js";
 import { createModelAccess } from "../core/eval/models.js";
 import type { RecordedResponse } from "../core/providers/replay.js";
 import { reviewChanges, type Review } from "../core/review.js";
-import { loadWorkspace } from "../core/workspace.js";
 import { folderCache } from "./folder-cache.js";
-import { changedPaths, gitTree, repoRoot, resolveRef } from "./git.js";
 import { UsageError, type CliIO } from "./io.js";
 import { createProgress } from "./progress.js";
+import { loadRevisions } from "./revisions.js";
 
 export interface ModelOptions {
   /** Overrides `providers.concurrency`. */
@@ -94,28 +91,15 @@ export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig
  * as on GitHub. Returns undefined after printing the problems when the base config is broken.
  */
 export async function runLocalReview(io: CliIO, options: LocalReviewOptions): Promise<Review | undefined> {
-  const root = await repoRoot(io.cwd);
-  if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
-  const [base, head] = await Promise.all([resolveRef(root, options.base), resolveRef(root, options.head)]);
-  const baseTree = gitTree(root, base);
-  const headTree = gitTree(root, head);
-  const { config, diagnostics } = await readConfig(baseTree);
-  if (diagnostics.length > 0) {
-    for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)} (at ${options.base})\n`);
-    return undefined;
-  }
-  const [changes, baseWs, headWs] = await Promise.all([
-    changedPaths(root, base, head),
-    loadWorkspace(baseTree, config),
-    loadWorkspace(headTree, config),
-  ]);
-  const { models, finish } = await cliModels(io, root, config, options);
+  const revisions = await loadRevisions(io, options.base, options.head);
+  if (!revisions) return undefined;
+  const { models, finish } = await cliModels(io, revisions.root, revisions.config, options);
   try {
     return await reviewChanges({
-      config,
-      base: baseWs,
-      head: headWs,
-      changes,
+      config: revisions.config,
+      base: revisions.baseWorkspace,
+      head: revisions.headWorkspace,
+      changes: revisions.changes,
       models,
       baseRef: options.base,
       headRef: options.head,

@@ -1,12 +1,14 @@
 // Writes a review in the format asked for (`--format md|json|junit`, `--out FILE`) and turns its
 // verdict into the exit code: 0 pass, 1 gate failed, 2 could not evaluate.
 
+import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { ReviewResult } from "../core/eval/model.js";
 import { renderComment, renderJson, renderJUnit } from "../core/report/index.js";
 import { EXIT, UsageError, type CliIO } from "./io.js";
+import { parseConcurrency } from "./local-review.js";
 
 export const FORMATS = ["md", "json", "junit"] as const;
 export type ReportFormat = (typeof FORMATS)[number];
@@ -14,6 +16,17 @@ export type ReportFormat = (typeof FORMATS)[number];
 export function parseFormat(value: string): ReportFormat {
   if ((FORMATS as readonly string[]).includes(value)) return value as ReportFormat;
   throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${value}"`);
+}
+
+/** The options `eval` and `review` share: report format and destination, and model access. */
+export function withReportAndModelOptions(command: Command): Command {
+  return command
+    .option("--format <format>", "md, json or junit", parseFormat, "md")
+    .option("--out <file>", "write the report to a file instead of stdout")
+    .option("--concurrency <n>", "concurrent model requests per provider (overrides the config)", parseConcurrency)
+    .option("--no-cache", "do not read or write the response cache (.promptops/cache)")
+    .option("--replay <file>", "answer every model request from a recordings file (offline)")
+    .option("--record <file>", "write every model response to a recordings file, for --replay");
 }
 
 export function render(result: ReviewResult, format: ReportFormat): string {

@@ -1,5 +1,5 @@
 // The port through which the core reads a repository at one revision. Hosts implement it:
-// the CLI with `git`, the App and the Action with one batched GraphQL query per call.
+// the CLI with `git`, the App with batched GraphQL queries.
 
 export type FileBlob =
   | { kind: "text"; text: string; size: number }

@@ -1,5 +1,5 @@
 // The review of a change, host-free: which prompts changed, lint, both sides evaluated on the
-// head's golden sets, compared and gated. The CLI, the App and the Action all call this.
+// head's golden sets, compared and gated. The CLI and the App both call this.
 
 import type { PromptOpsConfig } from "./config/model.js";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";

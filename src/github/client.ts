@@ -1,4 +1,4 @@
-// Builds an Octokit for the Action and the CLI that, like Probot's, retries GitHub's 5xx
+// Builds an Octokit for hosts other than Probot that, like Probot's, retries GitHub's 5xx
 // answers and waits out secondary rate limits (retry + throttling plugins).
 
 import { Octokit } from "@octokit/rest";

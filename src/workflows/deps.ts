@@ -1,4 +1,4 @@
-// What a workflow needs from its host, and how a host that has an Octokit (the App, the Action)
+// What a workflow needs from its host, and how a host that has an Octokit (the App)
 // builds it: the GitHub port, model access from the base config, a clock and a logger.
 
 import type { PromptOpsConfig } from "../core/config/model.js";

@@ -58,7 +58,7 @@ describe("promptops tag", () => {
     expect(out).toBe(
       [
         "Dry run: tags for merging feature into main (nothing is created).",
-        "Owner approval and a passing eval are assumed here; on merge the App or Action checks both.",
+        "Owner approval and a passing eval are assumed here; on merge the App checks both.",
         "",
         "Would tag:",
         "  prompts/faq/v1.0.0  (faq 1.0.0, prompts/faq.prompt.yml)",

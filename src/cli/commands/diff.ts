@@ -3,13 +3,10 @@
 // and a table of model and parameter changes.
 
 import type { Command } from "commander";
-import { readConfig } from "../../core/config/load.js";
-import { formatDiagnostic } from "../../core/diagnostics.js";
 import { detectChanges, type ChangedPrompt } from "../../core/prompts/detect.js";
 import { messageDiffs, type PromptDiff } from "../../core/report/diff.js";
-import { loadWorkspace } from "../../core/workspace.js";
-import { changedPaths, gitTree, repoRoot, resolveRef } from "../git.js";
-import { EXIT, UsageError, type CliIO } from "../io.js";
+import { EXIT, type CliIO } from "../io.js";
+import { loadRevisions } from "../revisions.js";
 
 export function register(program: Command, io: CliIO): void {
   program
@@ -19,24 +16,13 @@ export function register(program: Command, io: CliIO): void {
     .option("--head <ref>", "the head revision", "HEAD")
     .option("--json", "print JSON")
     .action(async (options: { base: string; head: string; json?: boolean }) => {
-      const root = await repoRoot(io.cwd);
-      if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
-      const [base, head] = await Promise.all([resolveRef(root, options.base), resolveRef(root, options.head)]);
-      const baseTree = gitTree(root, base);
-      const headTree = gitTree(root, head);
-      // The base's rules apply, as in a pull request review.
-      const { config, diagnostics } = await readConfig(baseTree);
-      if (diagnostics.length > 0) {
-        for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)} (at ${options.base})\n`);
+      const revisions = await loadRevisions(io, options.base, options.head);
+      if (!revisions) {
         io.setExitCode(EXIT.error);
         return;
       }
-      const [changes, baseWs, headWs] = await Promise.all([
-        changedPaths(root, base, head),
-        loadWorkspace(baseTree, config),
-        loadWorkspace(headTree, config),
-      ]);
-      const { prompts } = detectChanges({ changes, base: baseWs, head: headWs, config });
+      const { base, head, config } = revisions;
+      const { prompts } = detectChanges({ changes: revisions.changes, base: revisions.baseWorkspace, head: revisions.headWorkspace, config });
       const diffs = prompts.map((p) => ({ prompt: p, diff: messageDiffs(p.base, p.head) }));
 
       if (options.json) {

@@ -5,8 +5,8 @@ import type { Command } from "commander";
 import { formatDiagnostic } from "../../core/diagnostics.js";
 import { evaluatePrompts } from "../../core/review.js";
 import { EXIT, type CliIO } from "../io.js";
-import { cliModels, parseConcurrency, type ModelOptions } from "../local-review.js";
-import { parseFormat, writeReport, type ReportFormat } from "../report-output.js";
+import { cliModels, type ModelOptions } from "../local-review.js";
+import { withReportAndModelOptions, writeReport, type ReportFormat } from "../report-output.js";
 import { loadLocalProject, projectsFor, relativeToCwd } from "./lint.js";
 
 interface EvalFlags extends ModelOptions {
@@ -15,17 +15,11 @@ interface EvalFlags extends ModelOptions {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("eval")
     .description("Evaluate prompts on their golden sets as they are in the working tree (exit 0 pass, 1 gate failed, 2 error)")
-    .argument("<prompts...>", "prompt files (or folders of prompts)")
-    .option("--format <format>", "md, json or junit", parseFormat, "md")
-    .option("--out <file>", "write the report to a file instead of stdout")
-    .option("--concurrency <n>", "concurrent model requests per provider (overrides the config)", parseConcurrency)
-    .option("--no-cache", "do not read or write the response cache (.promptops/cache)")
-    .option("--replay <file>", "answer every model request from a recordings file (offline)")
-    .option("--record <file>", "write every model response to a recordings file, for --replay")
-    .action(async (paths: string[], flags: EvalFlags) => {
+    .argument("<prompts...>", "prompt files (or folders of prompts)");
+  withReportAndModelOptions(command).action(async (paths: string[], flags: EvalFlags) => {
       const projects = await projectsFor(io.cwd, paths);
       if (projects.size > 1) {
         io.stderr("promptops: eval takes prompts of one project at a time (they have different .github/promptops.yml)\n");

@@ -7,7 +7,6 @@ import { dirname, join, resolve } from "node:path";
 import { DEFAULT_CONFIG } from "../../core/config/model.js";
 import type { CliIO } from "../io.js";
 
-/** The published GitHub Action the starter workflow uses. */
 const list = (items: readonly string[]) => `[${items.map((i) => JSON.stringify(i)).join(", ")}]`;
 
 const CONFIG = `# PromptOps: reviews pull requests that change prompts.

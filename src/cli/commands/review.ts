@@ -2,8 +2,8 @@
 
 import type { Command } from "commander";
 import { EXIT, type CliIO } from "../io.js";
-import { parseConcurrency, runLocalReview } from "../local-review.js";
-import { parseFormat, writeReport, type ReportFormat } from "../report-output.js";
+import { runLocalReview } from "../local-review.js";
+import { withReportAndModelOptions, writeReport, type ReportFormat } from "../report-output.js";
 
 interface ReviewFlags {
   base: string;
@@ -17,18 +17,12 @@ interface ReviewFlags {
 }
 
 export function register(program: Command, io: CliIO): void {
-  program
+  const command = program
     .command("review")
     .description("Review the prompts changed between two git revisions: lint, evaluate both sides, compare, gate (exit 0 pass, 1 gate failed, 2 error)")
     .requiredOption("--base <ref>", "the base revision (e.g. main)")
-    .option("--head <ref>", "the head revision", "HEAD")
-    .option("--format <format>", "md, json or junit", parseFormat, "md")
-    .option("--out <file>", "write the report to a file instead of stdout")
-    .option("--concurrency <n>", "concurrent model requests per provider (overrides the config)", parseConcurrency)
-    .option("--no-cache", "do not read or write the response cache (.promptops/cache)")
-    .option("--replay <file>", "answer every model request from a recordings file (offline)")
-    .option("--record <file>", "write every model response to a recordings file, for --replay")
-    .action(async (flags: ReviewFlags) => {
+    .option("--head <ref>", "the head revision", "HEAD");
+  withReportAndModelOptions(command).action(async (flags: ReviewFlags) => {
       const review = await runLocalReview(io, flags);
       if (!review) {
         io.setExitCode(EXIT.error);

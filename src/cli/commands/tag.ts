@@ -1,22 +1,19 @@
 // `promptops tag --dry-run --base REF [--head REF]`: what merging HEAD into BASE would tag,
-// decided by the same rules the App and the Action apply on merge. Only a preview: real tags
+// decided by the same rules the App applies on merge. Only a preview: real tags
 // carry the owners' approvals and the eval result, which exist only on GitHub.
 
 import type { Command } from "commander";
-import { readConfig } from "../../core/config/load.js";
-import { formatDiagnostic } from "../../core/diagnostics.js";
 import { detectChanges } from "../../core/prompts/detect.js";
-import { loadWorkspace } from "../../core/workspace.js";
 import { decideTags } from "../../workflows/tags-candidates.js";
-import { changedPaths, gitTree, repoRoot, resolveRef } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
+import { loadRevisions } from "../revisions.js";
 import { localTags } from "./versions.js";
 
 export const NOT_A_DRY_RUN =
-  "promptops tag only previews; run it with --dry-run. Tags are created by the PromptOps App or Action when a pull request is merged, " +
+  "promptops tag only previews; run it with --dry-run. Tags are created by the PromptOps App when a pull request is merged, " +
   "so that each tag's audit record holds the owners' approvals and the eval result.";
 
-const ASSUMPTION = "Owner approval and a passing eval are assumed here; on merge the App or Action checks both.";
+const ASSUMPTION = "Owner approval and a passing eval are assumed here; on merge the App checks both.";
 
 interface TagOptions {
   dryRun?: boolean;
@@ -38,26 +35,15 @@ export function register(program: Command, io: CliIO): void {
     .action(async (options: TagOptions) => {
       if (!options.dryRun) throw new UsageError(NOT_A_DRY_RUN);
       if (options.base === undefined) throw new UsageError("--base <ref> is required (the branch the change would be merged into)");
-      const root = await repoRoot(io.cwd);
-      if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
-      const [base, head] = await Promise.all([resolveRef(root, options.base), resolveRef(root, options.head)]);
-      const baseTree = gitTree(root, base);
-      const headTree = gitTree(root, head);
       // The rules in force are the base's, as on merge.
-      const { config, diagnostics } = await readConfig(baseTree);
-      const errors = diagnostics.filter((d) => d.severity === "error");
-      if (errors.length > 0) {
-        for (const d of errors) io.stderr(`${formatDiagnostic(d)} (at ${options.base})\n`);
+      const revisions = await loadRevisions(io, options.base, options.head);
+      if (!revisions) {
         io.setExitCode(EXIT.error);
         return;
       }
-      const [paths, baseWs, headWs, tags] = await Promise.all([
-        changedPaths(root, base, head),
-        loadWorkspace(baseTree, config),
-        loadWorkspace(headTree, config),
-        localTags(root),
-      ]);
-      const { prompts } = detectChanges({ changes: paths, base: baseWs, head: headWs, config });
+      const { base, head, config } = revisions;
+      const tags = await localTags(revisions.root);
+      const { prompts } = detectChanges({ changes: revisions.changes, base: revisions.baseWorkspace, head: revisions.headWorkspace, config });
       // The merge commit does not exist yet; the head stands in for it, so tags already on the
       // head count as done.
       const decision = decideTags({

@@ -1,5 +1,5 @@
 // The response cache port: successful model responses by request key, so a rerun of the same
-// review sends nothing. Stores: memory (tests), a folder (CLI), Actions cache, Netlify Blobs.
+// review sends nothing. Stores: memory (tests, the App), a folder (CLI).
 
 import type { ModelResponse } from "../providers/port.js";
 

@@ -1,4 +1,4 @@
-// The machine-readable report (`promptops review --format json`, Action output): a stable,
+// The machine-readable report (`promptops review --format json`): a stable,
 // versioned document. Fields are only added within `promptops.review/v1`, never renamed.
 
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
