@@ -3,6 +3,7 @@
 // `@actions/github`'s.
 
 import type { FileBlob } from "../core/files.js";
+import type { Annotation } from "../core/report/check-run.js";
 
 export interface RepoRef {
   owner: string;
@@ -53,17 +54,8 @@ export interface FileAt {
 export type CheckStatus = "queued" | "in_progress" | "completed";
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "skipped" | "timed_out" | "action_required";
 
-export interface CheckAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: "notice" | "warning" | "failure";
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
+/** An annotation as GitHub's Checks API takes it; the report layer produces them. */
+export type CheckAnnotation = Annotation;
 
 export interface CheckOutput {
   title: string;
