@@ -2,7 +2,7 @@
 // review and sets the `promptops/owners` check, which stays pending until each has approved.
 
 import type { ChangedPath } from "../core/files.js";
-import { evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult, type ReviewLike } from "../core/owners/approvals.js";
+import { currentApprovals, evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult, type ReviewLike } from "../core/owners/approvals.js";
 import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js";
 import { planReviewRequests } from "../core/owners/requests.js";
 import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/prompts/detect.js";
@@ -108,7 +108,7 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
   const promptOwners = owned.map(({ prompt, owners }) => ({ promptId: prompt.id, path: prompt.path, owners: owners.owners }));
 
   const [reviews, alreadyRequested] = await Promise.all([github.listReviews(ref), github.listRequestedReviewers(ref)]);
-  const approving = currentApprovers(reviews, pr.author);
+  const approving = currentApprovals(reviews, pr.author);
   // Stale approvers are looked up too, so the summary can say whose approval went stale.
   const members = await teamMembers(github, teamsToCheck(promptOwners, ownership.fallbackReviewers), approving.map((r) => r.user));
   const result = evaluateOwnerApprovals({
@@ -198,24 +198,6 @@ const REQUESTING_TRIGGERS = new Set([
 // GitHub itself does not ask code owners to review a draft; `ready_for_review` does it then.
 function mayRequest(trigger: string, pr: PullRequestInfo): boolean {
   return REQUESTING_TRIGGERS.has(trigger) && pr.state === "open" && !pr.draft;
-}
-
-/**
- * Reviewers (not the author) whose latest APPROVED or CHANGES_REQUESTED review is an approval:
- * a COMMENTED review changes nothing, a DISMISSED one withdraws it, as on GitHub.
- */
-function currentApprovers(reviews: readonly Review[], author: string): Review[] {
-  const latest = new Map<string, Review>();
-  const ordered = reviews
-    .filter((r) => r.submittedAt !== undefined && r.state !== "PENDING")
-    .map((r, index) => ({ r, index }))
-    .sort((a, b) => Date.parse(a.r.submittedAt!) - Date.parse(b.r.submittedAt!) || a.index - b.index);
-  for (const { r } of ordered) {
-    const key = r.user.toLowerCase();
-    if (r.state === "APPROVED" || r.state === "CHANGES_REQUESTED") latest.set(key, r);
-    else if (r.state === "DISMISSED") latest.delete(key);
-  }
-  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.user.toLowerCase() !== author.toLowerCase());
 }
 
 /** Which approvers belong to each team: one membership call per (team, approver) pair. */

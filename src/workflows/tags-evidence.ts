@@ -1,6 +1,7 @@
 // What a merged pull request proved before it was merged, read back from GitHub for the tag's
 // audit record: who approved, and the base -> head scores the `promptops/eval` check run showed.
 
+import { currentApprovals } from "../core/owners/approvals.js";
 import type { CheckRun, Review } from "../github/port.js";
 
 /**
@@ -8,19 +9,8 @@ import type { CheckRun, Review } from "../github/port.js";
  * later "changes requested" cancels an approval, a dismissal removes it, comments change nothing.
  */
 export function approversOf(reviews: readonly Review[], author: string): string[] {
-  const ordered = reviews
-    .map((review, index) => ({ review, index }))
-    .filter(({ review }) => review.submittedAt !== undefined && review.state !== "PENDING")
-    .sort((a, b) => Date.parse(a.review.submittedAt!) - Date.parse(b.review.submittedAt!) || a.index - b.index);
-  const latest = new Map<string, { login: string; state: Review["state"] }>();
-  for (const { review } of ordered) {
-    const key = review.user.toLowerCase();
-    if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED") latest.set(key, { login: review.user, state: review.state });
-    else if (review.state === "DISMISSED") latest.delete(key);
-  }
-  return [...latest.values()]
-    .filter((r) => r.state === "APPROVED" && r.login.toLowerCase() !== author.toLowerCase())
-    .map((r) => r.login)
+  return currentApprovals(reviews, author)
+    .map((r) => r.user)
     .sort((a, b) => a.localeCompare(b));
 }
 

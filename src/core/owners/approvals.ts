@@ -153,18 +153,29 @@ function normalizeLogin(login: string): string {
 
 // GitHub's rule: a COMMENTED review does not replace an earlier APPROVED or CHANGES_REQUESTED,
 // a DISMISSED review withdraws it, PENDING ones are not submitted yet.
-function latestDecisiveReviews(reviews: readonly ReviewLike[]): Map<string, ReviewLike> {
+/**
+ * Each user's review that counts now, as GitHub counts it: the latest APPROVED or
+ * CHANGES_REQUESTED (a later COMMENTED review does not override it); DISMISSED removes it.
+ * Keyed by lower-case login.
+ */
+export function latestDecisiveReviews<R extends ReviewLike>(reviews: readonly R[]): Map<string, R> {
   const ordered = reviews
     .map((review, index) => ({ review, index }))
     .filter(({ review }) => review.submittedAt !== undefined && review.state !== "PENDING")
     .sort((a, b) => Date.parse(a.review.submittedAt!) - Date.parse(b.review.submittedAt!) || a.index - b.index);
-  const latest = new Map<string, ReviewLike>();
+  const latest = new Map<string, R>();
   for (const { review } of ordered) {
     const key = normalizeLogin(review.user);
     if (review.state === "APPROVED" || review.state === "CHANGES_REQUESTED") latest.set(key, review);
     else if (review.state === "DISMISSED") latest.delete(key);
   }
   return latest;
+}
+
+/** The reviews approving right now, the author's own excluded (it never counts). */
+export function currentApprovals<R extends ReviewLike>(reviews: readonly R[], author: string): R[] {
+  const authorKey = normalizeLogin(author);
+  return [...latestDecisiveReviews(reviews)].filter(([key, r]) => r.state === "APPROVED" && key !== authorKey).map(([, r]) => r);
 }
 
 function ownerCovers(
