@@ -4,7 +4,7 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
 import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "../workflows/deps.js";
-import { rerunCheck, rerunFromComment } from "../workflows/reruns.js";
+import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
 import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
 import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
@@ -40,7 +40,13 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const deps = (context: Context): WorkflowDeps => {
     const log = logOf(context);
     const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
-    return workflowDepsFromOctokit(octokit, { env, cache, log, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    return workflowDepsFromOctokit(octokit, {
+      env,
+      cache,
+      log,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(ownAppId !== undefined ? { appId: ownAppId } : {}),
+    });
   };
 
   app.on([...REVIEW_EVENTS], async (context) => {
@@ -83,6 +89,16 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
       appId: run.app?.id,
       ...(ownAppId !== undefined ? { ownAppId } : {}),
       pullRequests: run.pull_requests.map((pr) => pr.number),
+    });
+  });
+
+  app.on("check_suite.rerequested", async (context) => {
+    const suite = context.payload.check_suite;
+    await rerunCheckSuite(deps(context), {
+      repo: context.repo(),
+      appId: suite.app?.id ?? undefined,
+      ...(ownAppId !== undefined ? { ownAppId } : {}),
+      pullRequests: suite.pull_requests.map((pr) => pr.number),
     });
   });
 

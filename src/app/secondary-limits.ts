@@ -1,5 +1,6 @@
-// Probot's own throttling only logs GitHub's secondary rate limits; a review hitting one would
-// fail. This retries such answers after GitHub's `retry-after`, once per Octokit instance.
+// A last guard for GitHub's secondary rate limits: Probot's throttling plugin retries them when
+// it is on, but a host may turn it off or give up; a review hitting one would then fail. This
+// retries such answers as GitHub's docs say to, once wrapped per Octokit instance.
 
 import type { WorkflowLog } from "../workflows/deps.js";
 
@@ -40,11 +41,22 @@ export function retrySecondaryRateLimits<T extends object>(octokit: T, options: 
   return octokit;
 }
 
-/** Seconds to wait when `error` is a secondary rate limit, else undefined. */
-export function secondaryLimitWait(error: unknown): number | undefined {
-  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } } | null;
-  if (!e || (e.status !== 403 && e.status !== 429) || !/secondary rate limit/i.test(e.message ?? "")) return undefined;
-  const after = Number(e.response?.headers?.["retry-after"]);
-  // GitHub asks for at least a minute when it does not say.
-  return Number.isFinite(after) && after > 0 ? after : 60;
+/**
+ * Seconds to wait when `error` is a secondary rate limit (403 or 429 whose message says so),
+ * else undefined. GitHub's order: `retry-after` when present; else, with
+ * `x-ratelimit-remaining: 0`, until `x-ratelimit-reset` (epoch seconds); else at least a minute.
+ */
+export function secondaryLimitWait(error: unknown, nowMs: number = Date.now()): number | undefined {
+  const e = error as { status?: number; message?: string; response?: { headers?: Record<string, string | number | undefined> } } | null;
+  if (!e || (e.status !== 403 && e.status !== 429)) return undefined;
+  // Older GitHub Enterprise Server versions still word it as abuse detection.
+  if (!/secondary rate limit|abuse detection/i.test(e.message ?? "")) return undefined;
+  const headers = e.response?.headers ?? {};
+  const after = Number(headers["retry-after"]);
+  if (headers["retry-after"] !== undefined && Number.isFinite(after) && after >= 0) return Math.max(1, Math.ceil(after));
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset) && reset > 0) {
+    return Math.max(1, Math.ceil(reset - nowMs / 1000));
+  }
+  return 60;
 }

@@ -10,6 +10,7 @@ export const ANNOTATIONS_PER_REQUEST = 50;
 export const CHECK_TEXT_LIMIT = 65_535;
 
 export async function createCheckRun(octokit: OctokitLike, repo: RepoRef, input: CheckRunInput): Promise<CheckRun> {
+  assertConcluded(input);
   const [first, ...rest] = annotationChunks(input.output);
   const { data } = await octokit.rest.checks.create({
     owner: repo.owner,
@@ -23,6 +24,7 @@ export async function createCheckRun(octokit: OctokitLike, repo: RepoRef, input:
 }
 
 export async function updateCheckRun(octokit: OctokitLike, repo: RepoRef, id: number, input: Partial<CheckRunInput>): Promise<CheckRun> {
+  assertConcluded(input);
   const [first, ...rest] = annotationChunks(input.output);
   const { data } = await octokit.rest.checks.update({
     owner: repo.owner,
@@ -56,6 +58,7 @@ export function toCheckRun(run: RestCheckRun): CheckRun {
     conclusion: (run.conclusion as CheckConclusion | null) ?? null,
     htmlUrl: run.html_url ?? "",
     ...(run.external_id ? { externalId: run.external_id } : {}),
+    ...(typeof run.app?.id === "number" ? { appId: run.app.id } : {}),
     output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null },
   };
 }
@@ -71,9 +74,19 @@ export function clipCheckText(text: string, limit = CHECK_TEXT_LIMIT): string {
   return text.slice(0, cut) + note;
 }
 
+/** GitHub answers 422 to `status: completed` without a conclusion; say so before the call. */
+function assertConcluded(input: Partial<CheckRunInput>): void {
+  if (input.status === "completed" && input.conclusion === undefined) {
+    throw new Error(`A check run${input.name ? ` (${input.name})` : ""} cannot be completed without a conclusion.`);
+  }
+}
+
 function runFields(input: Partial<CheckRunInput>): Record<string, unknown> {
+  // A conclusion completes the run on GitHub whatever the status says; sending both an
+  // unfinished status and a conclusion is contradictory, so the conclusion wins.
+  const status = input.conclusion !== undefined ? "completed" : input.status;
   return {
-    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(status !== undefined ? { status } : {}),
     ...(input.conclusion !== undefined ? { conclusion: input.conclusion } : {}),
     ...(input.detailsUrl !== undefined ? { details_url: input.detailsUrl } : {}),
     ...(input.externalId !== undefined ? { external_id: input.externalId } : {}),
@@ -85,8 +98,15 @@ function restOutput(output: CheckOutput, annotations: CheckAnnotation[] | undefi
     title: output.title,
     summary: clipCheckText(output.summary),
     ...(output.text !== undefined ? { text: clipCheckText(output.text) } : {}),
-    ...(annotations && annotations.length > 0 ? { annotations } : {}),
+    ...(annotations && annotations.length > 0 ? { annotations: annotations.map(restAnnotation) } : {}),
   };
+}
+
+/** GitHub takes `start_column`/`end_column` on single-line annotations only (422 otherwise). */
+function restAnnotation(annotation: CheckAnnotation): CheckAnnotation {
+  if (annotation.start_line === annotation.end_line) return annotation;
+  const { start_column: _start, end_column: _end, ...rest } = annotation;
+  return rest;
 }
 
 function annotationChunks(output: CheckOutput | undefined): CheckAnnotation[][] {

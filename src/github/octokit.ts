@@ -9,7 +9,7 @@ import type { ChangedFile, FileStatus, GitHubPort, PullRef, PullRequestFiles, Pu
 import { readFiles } from "./read-files.js";
 import type { RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
 import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
-import { upsertComment } from "./sticky-comment.js";
+import { clipCommentBody, upsertComment } from "./sticky-comment.js";
 import { createAnnotatedTag, createRelease, getTag, listTags } from "./tags.js";
 
 export type { OctokitLike, PortLogger } from "./octokit-like.js";
@@ -73,7 +73,7 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
     upsertComment: (pr, marker, body) => upsertComment(octokit, pr, marker, body, logger),
 
     async createComment(pr, body) {
-      const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
+      const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: clipCommentBody(body) });
       return { id: (data as { id: number }).id };
     },
 

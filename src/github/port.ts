@@ -86,6 +86,8 @@ export interface CheckRun {
   conclusion: CheckConclusion | null;
   htmlUrl: string;
   externalId?: string;
+  /** The GitHub App that created the run (GitHub Actions' own app for runs made with GITHUB_TOKEN). */
+  appId?: number;
   output: { title: string | null; summary: string | null; text?: string | null };
 }
 

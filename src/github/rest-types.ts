@@ -54,6 +54,8 @@ export interface RestCheckRun {
   html_url: string | null;
   external_id: string | null;
   started_at?: string | null;
+  /** The app that created the run. */
+  app?: { id: number } | null;
   output: { title: string | null; summary: string | null; text?: string | null };
 }
 

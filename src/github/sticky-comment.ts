@@ -1,6 +1,7 @@
 // The sticky comment: one comment per pull request, found again by a hidden marker and edited
 // in place. Two deliveries racing may both create one; the loser's copy is deleted right after.
 
+import { COMMENT_LIMIT } from "../core/report/truncate.js";
 import { httpStatus } from "./errors.js";
 import type { OctokitLike, PortLogger } from "./octokit-like.js";
 import type { PullRef } from "./port.js";
@@ -14,6 +15,7 @@ export async function upsertComment(
   logger?: PortLogger,
 ): Promise<{ id: number; created: boolean }> {
   if (!marker) throw new Error("upsertComment needs a non-empty marker.");
+  body = clipCommentBody(body, marker);
   const existing = await markedComments(octokit, pr, marker);
   if (existing.length > 0) {
     const [keep, ...duplicates] = existing;
@@ -33,6 +35,23 @@ export async function upsertComment(
   if (keep.id !== created.id) await updateComment(octokit, pr, keep.id, body);
   await deleteComments(octokit, pr, duplicates, logger);
   return { id: keep.id, created: keep.id === created.id };
+}
+
+/**
+ * Cuts `body` to GitHub's 65,536-character limit (422 "Body is too long" otherwise) with a
+ * visible note, keeping `marker` so the comment is still found again. Renderers that can drop
+ * whole sections fit themselves first; this is the last guard.
+ */
+export function clipCommentBody(body: string, marker = "", limit = COMMENT_LIMIT): string {
+  if (body.length <= limit) return body;
+  const note = `\n\n… (truncated to fit GitHub's ${limit.toLocaleString("en-US")}-character comment limit)`;
+  const markerLine = marker !== "" && body.includes(marker) ? `\n${marker}` : "";
+  let cut = limit - note.length - markerLine.length;
+  // Never split a surrogate pair.
+  const code = body.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  const head = body.slice(0, cut);
+  return head + note + (head.includes(marker) ? "" : markerLine);
 }
 
 /** Comments carrying `marker`, oldest first. */

@@ -5,7 +5,8 @@ import type { ChangedFile } from "../github/port.js";
 
 /**
  * `copied` is a new file at `path`; `changed` (mode or type only) counts as modified, since the
- * file at `path` may read differently; `unchanged` is dropped.
+ * file at `path` may read differently; `unchanged` is dropped. A status GitHub adds later is
+ * read as modified, so a prompt change is never silently skipped.
  */
 export function toChangedPaths(files: readonly ChangedFile[]): ChangedPath[] {
   const out: ChangedPath[] = [];
@@ -31,6 +32,8 @@ export function toChangedPaths(files: readonly ChangedFile[]): ChangedPath[] {
         break;
       case "unchanged":
         break;
+      default:
+        out.push({ path: file.path, status: "modified" });
     }
   }
   return out;

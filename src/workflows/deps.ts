@@ -6,7 +6,7 @@ import type { ResponseCache } from "../core/eval/cache.js";
 import type { ModelAccess } from "../core/eval/evaluate.js";
 import { createModelAccess } from "../core/eval/models.js";
 import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
-import type { GitHubPort } from "../github/port.js";
+import type { CheckRun, GitHubPort } from "../github/port.js";
 
 export interface WorkflowLog {
   info(message: string): void;
@@ -27,6 +27,11 @@ export interface WorkflowDeps {
   /** Milliseconds; only differences are used. */
   now: () => number;
   log: WorkflowLog;
+  /**
+   * This host's GitHub App id, when it has one: check runs of our names made by another app
+   * (or by a workflow with GITHUB_TOKEN) are then neither reused nor trusted as evidence.
+   */
+  appId?: number;
 }
 
 export interface OctokitDepsOptions {
@@ -37,6 +42,7 @@ export interface OctokitDepsOptions {
   cache?: ResponseCache;
   fetch?: typeof fetch;
   now?: () => number;
+  appId?: number;
 }
 
 export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDepsOptions): WorkflowDeps {
@@ -53,5 +59,14 @@ export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDe
       }),
     now: options.now ?? (() => performance.now()),
     log,
+    ...(options.appId !== undefined ? { appId: options.appId } : {}),
   };
+}
+
+/**
+ * Whether `run` may be this host's: any run when the app id is unknown (the Action, the CLI),
+ * else only runs made by that app. Anyone able to create check runs can give one our name.
+ */
+export function isOwnRun(run: CheckRun, appId: number | undefined): boolean {
+  return appId === undefined || run.appId === undefined || run.appId === appId;
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { renderOwnersSummary, type OwnerApprovalResult } from "../core/owners/approvals.js";
 import { escapeInline, inlineCode } from "../core/report/escape.js";
 import type { CheckRun, GitHubPort, PullRef, RepoRef } from "../github/port.js";
+import { isOwnRun } from "./deps.js";
 
 export const OWNERS_CHECK_NAME = "promptops/owners";
 /** Its own marker: the review workflow writes its sticky comment at the same time, and two
@@ -24,14 +25,16 @@ export type OwnersCheckState =
  * Creates the check on `headSha` once and updates it afterwards. A completed run is never
  * reopened: GitHub shows the newest run of a name, so going back to pending (an approval
  * dismissed) creates a fresh run. Nothing is written when the run already says the same.
+ * With `appId`, runs of the same name made by another app are ignored (GitHub refuses to update them).
  */
 export async function publishOwnersCheck(
   github: GitHubPort,
   repo: RepoRef,
   headSha: string,
   state: OwnersCheckState,
+  appId?: number,
 ): Promise<CheckRun> {
-  const [existing] = await github.listCheckRuns(repo, headSha, OWNERS_CHECK_NAME);
+  const existing = (await github.listCheckRuns(repo, headSha, OWNERS_CHECK_NAME)).find((r) => isOwnRun(r, appId));
   const output = { title: state.title, summary: state.summary };
   const conclusion = state.status === "completed" ? state.conclusion : null;
   if (existing) {

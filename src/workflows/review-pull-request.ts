@@ -13,9 +13,9 @@ import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/in
 import { reviewChanges } from "../core/review.js";
 import { loadWorkspace, promptMatcher } from "../core/workspace.js";
 import { githubMessage } from "../github/errors.js";
-import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
+import type { CheckRun, CheckRunInput, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
-import type { ModelExtras, WorkflowDeps } from "./deps.js";
+import { isOwnRun, type ModelExtras, type WorkflowDeps } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
 
 export const EVAL_CHECK_NAME = "promptops/eval";
@@ -29,6 +29,8 @@ export interface ReviewTarget {
 
 export type ReviewOutcome =
   | { status: "skipped"; reason: "closed" | "draft" | "no-prompt-changes"; checkRunId?: number }
+  /** A re-delivered event for a head this app already reported on. */
+  | { status: "skipped"; reason: "already-reviewed"; checkRunId: number }
   | { status: "config-error"; checkRunId: number; diagnostics: Diagnostic[] }
   | { status: "reviewed"; headSha: string; conclusion: Conclusion; checkRunId: number; commentId?: number }
   | { status: "superseded"; headSha: string; newHeadSha: string; checkRunId: number }
@@ -60,7 +62,7 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
     log.info(`Skipping ${where}: draft pull requests are not reviewed (review.drafts is off).`);
     return { status: "skipped", reason: "draft" };
   }
-  if (rules.diagnostics.some((d) => d.severity === "error")) return reportConfigErrors(deps, pr, rules, where);
+  if (rules.diagnostics.some((d) => d.severity === "error")) return reportConfigErrors(deps, target, pr, rules, where);
   const { config } = rules;
 
   const listed = await github.listPullRequestFiles(ref);
@@ -80,29 +82,25 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
       return { status: "skipped", reason: "no-prompt-changes" };
     }
     // With a truncated list, "no prompt changed" is unknown, so it is said rather than implied.
-    const run = await github.createCheckRun(repo, {
-      name: EVAL_CHECK_NAME,
-      headSha: pr.head.sha,
-      externalId: pr.head.sha,
+    const run = await startEvalRun(deps, target, pr, {
       status: "completed",
       conclusion: "neutral",
       output: listed.truncated
         ? { title: "Too many files to review", summary: notices.join("\n\n") + "\n\nNo prompt file was among them." }
         : { title: "No prompt changes", summary: "This pull request changes no prompt, partial or golden set, so there is nothing to evaluate." },
     });
+    if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
     return { status: "skipped", reason: "no-prompt-changes", checkRunId: run.id };
   }
 
-  const run = await github.createCheckRun(repo, {
-    name: EVAL_CHECK_NAME,
-    headSha: pr.head.sha,
-    externalId: pr.head.sha,
+  const run = await startEvalRun(deps, target, pr, {
     status: "in_progress",
     output: {
       title: "Evaluating prompts",
       summary: `Evaluating the prompts affected by ${plural(relevant.length, "changed file")} on the base and the head.`,
     },
   });
+  if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
 
   try {
     return await evaluateAndReport(deps, { pr, ref, run, config, changes, notices, missingConfig: rules.missing, where });
@@ -228,7 +226,7 @@ async function readRules(github: GitHubPort, repo: RepoRef, baseSha: string): Pr
   return { ...loadConfig(blob.text, CONFIG_PATH), missing: false };
 }
 
-async function reportConfigErrors(deps: WorkflowDeps, pr: PullRequestInfo, rules: Rules, where: string): Promise<ReviewOutcome> {
+async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: PullRequestInfo, rules: Rules, where: string): Promise<ReviewOutcome> {
   const errors = rules.diagnostics.filter((d) => d.severity === "error");
   deps.log.warn(`Not reviewing ${where}: ${CONFIG_PATH} on the base branch has ${plural(errors.length, "error")}.`);
   const result: ReviewResult = {
@@ -249,15 +247,49 @@ async function reportConfigErrors(deps: WorkflowDeps, pr: PullRequestInfo, rules
     stats: { requestsSent: 0, cacheHits: 0, durationMs: 0 },
   };
   const output = renderCheckRun(result);
-  const run = await deps.github.createCheckRun({ owner: pr.owner, repo: pr.repo }, {
-    name: EVAL_CHECK_NAME,
-    headSha: pr.head.sha,
-    externalId: pr.head.sha,
+  const run = await startEvalRun(deps, target, pr, {
     status: "completed",
     conclusion: "failure",
     output: { title: output.title, summary: output.summary, text: output.text, annotations: output.annotations },
   });
+  if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
   return { status: "config-error", checkRunId: run.id, diagnostics: rules.diagnostics };
+}
+
+/**
+ * First looks at a head. GitHub re-delivers a webhook it thinks timed out, and operators press
+ * "Redeliver": neither may evaluate a head twice. A rerun, or a reopen (the base may have moved
+ * meanwhile), evaluates again.
+ */
+const FIRST_LOOK_TRIGGERS = new Set(["pull_request.opened", "pull_request.synchronize", "pull_request.ready_for_review"]);
+
+type EvalRunState = Pick<CheckRunInput, "status" | "conclusion" | "output">;
+
+/**
+ * The check run this review writes to, found with one listing: our own run for the head (its
+ * `externalId` is the head SHA, and it is this app's when the app id is known). An unfinished
+ * one, left by a concurrent or crashed delivery, is taken over rather than joined by a second
+ * spinner; a completed one ends a first look (`alreadyReviewed`); otherwise a new run is created,
+ * as GitHub expects for a re-run.
+ */
+async function startEvalRun(
+  deps: WorkflowDeps,
+  target: ReviewTarget,
+  pr: PullRequestInfo,
+  state: EvalRunState,
+): Promise<CheckRun | { alreadyReviewed: CheckRun }> {
+  const { github } = deps;
+  const headSha = pr.head.sha;
+  const runs = await github.listCheckRuns(target.repo, headSha, EVAL_CHECK_NAME);
+  const ours = runs.find((r) => r.externalId === headSha && isOwnRun(r, deps.appId));
+  if (ours?.status === "completed" && FIRST_LOOK_TRIGGERS.has(target.trigger)) return { alreadyReviewed: ours };
+  if (ours && ours.status !== "completed") return github.updateCheckRun(target.repo, ours.id, state);
+  return github.createCheckRun(target.repo, { name: EVAL_CHECK_NAME, headSha, externalId: headSha, ...state });
+}
+
+function alreadyReviewed(deps: WorkflowDeps, run: CheckRun, where: string): ReviewOutcome {
+  deps.log.info(`Not reviewing ${where} again: check run ${run.id} already reports on this head (${run.conclusion ?? run.status}).`);
+  return { status: "skipped", reason: "already-reviewed", checkRunId: run.id };
 }
 
 /** The replay recordings named by the base config, read in the same batch as the prompts. */

@@ -21,7 +21,7 @@ import {
   type OwnersCheckState,
 } from "./owners-report.js";
 
-export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log">;
+export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId">;
 
 export interface OwnershipTarget {
   repo: RepoRef;
@@ -60,7 +60,7 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
   const headSha = pr.head.sha;
   const label = `${ref.owner}/${ref.repo}#${ref.number}@${headSha.slice(0, 7)}`;
   const publish = async (state: OwnersCheckState, outcome: Partial<OwnershipSyncResult> = {}): Promise<OwnershipSyncResult> => {
-    const check = await publishOwnersCheck(github, target.repo, headSha, state);
+    const check = await publishOwnersCheck(github, target.repo, headSha, state, deps.appId);
     return {
       headSha,
       satisfied: state.status === "completed" && state.conclusion === "success",

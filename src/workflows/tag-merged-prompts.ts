@@ -10,7 +10,7 @@ import { loadWorkspace } from "../core/workspace.js";
 import { TagExistsError, githubMessage } from "../github/errors.js";
 import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
-import type { WorkflowLog } from "./deps.js";
+import { isOwnRun, type WorkflowLog } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
 import { decideTags, tagPrefix } from "./tags-candidates.js";
 import { renderTagsComment, TAGS_MARKER, type TaggedVersion, type UntaggedPrompt } from "./tags-comment.js";
@@ -26,6 +26,8 @@ export interface TagMergedPromptsDeps {
   log: WorkflowLog;
   /** Wall-clock time for the audit record (`WorkflowDeps.now` is a monotonic timer, not a date). */
   clock?: () => Date;
+  /** This app's id: approval and eval evidence is taken only from its own check runs. */
+  appId?: number;
 }
 
 export interface CreatedTag extends TaggedVersion {
@@ -81,10 +83,13 @@ export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullR
   }
 
   const { versioning } = config;
+  // Anyone who can create check runs (another app, a workflow's GITHUB_TOKEN) can name one
+  // `promptops/owners`; only this app's count as evidence.
+  const ownRuns = async (name: string) => (await github.listCheckRuns(repo, pr.head.sha, name)).filter((r) => isOwnRun(r, deps.appId));
   const [existingTags, ownerRuns, evalRuns, reviews] = await Promise.all([
     github.listTags(repo, tagPrefix(versioning.tag)),
-    versioning.requireApproval ? github.listCheckRuns(repo, pr.head.sha, OWNERS_CHECK) : Promise.resolve([] as CheckRun[]),
-    github.listCheckRuns(repo, pr.head.sha, EVAL_CHECK),
+    versioning.requireApproval ? ownRuns(OWNERS_CHECK) : Promise.resolve([] as CheckRun[]),
+    ownRuns(EVAL_CHECK),
     github.listReviews(target),
   ]);
   const approved = checkConclusion(ownerRuns) === "success";

@@ -78,6 +78,19 @@ describe("review requests", () => {
     expect(ownersHistory(gh)).toEqual([["in_progress/null"]]);
   });
 
+  it("keeps its own promptops/owners run beside another app's run of that name", async () => {
+    const gh = promptChange("prompts/support/  @alice\n");
+    const foreign = gh.addCheckRun({ name: "promptops/owners", head_sha: SHA.head, status: "completed", conclusion: "success", appId: 999 });
+
+    await app.receive("pull_request", event("opened"));
+    const runs = gh.checkRuns.filter((r) => r.name === "promptops/owners");
+    expect(runs.map((r) => [r.id === foreign, r.app.id, r.status])).toEqual([
+      [true, 999, "completed"],
+      [false, 123, "in_progress"],
+    ]);
+    expect(gh.calls).not.toContain(`PATCH /repos/${OWNER}/${REPO}/check-runs/${foreign}`);
+  });
+
   it("does not ask an owner who already approves, only the owners still needed", async () => {
     const owners = "prompts/support/  @alice\nprompts/billing/  @dave\n";
     const billing = "prompts/billing/invoice.prompt.yml";

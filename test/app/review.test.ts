@@ -4,7 +4,7 @@
 
 import nock from "nock";
 import { FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
-import { checkRunRerequested, issueCommentCreated, pullRequestEvent } from "../fixtures/github/payloads.js";
+import { checkRunRerequested, checkSuiteRerequested, issueCommentCreated, pullRequestEvent } from "../fixtures/github/payloads.js";
 import { baseFiles, headFiles, OWNER, PR_NUMBER, REPO, SHA, type Files } from "../fixtures/github/repo.js";
 import { RetryingOctokit, testApp } from "./helpers.js";
 
@@ -30,6 +30,7 @@ const FULL_REVIEW = [
   `GET ${R}/pulls/${PR_NUMBER}`,
   "POST /graphql", // .github/promptops.yml at the base
   `GET ${R}/pulls/${PR_NUMBER}/files`,
+  `GET ${R}/commits/${SHA.head}/check-runs`, // a run of ours for this head already?
   `POST ${R}/check-runs`, // in_progress
   `GET ${R}/git/trees/${SHA.base}`,
   `GET ${R}/git/trees/${SHA.head}`,
@@ -190,7 +191,7 @@ describe("pull_request events", () => {
     const app = await testApp();
     await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
 
-    expect(reviewCalls(fake)).toEqual([`GET ${R}/pulls/${PR_NUMBER}`, "POST /graphql", `POST ${R}/check-runs`]);
+    expect(reviewCalls(fake)).toEqual([`GET ${R}/pulls/${PR_NUMBER}`, "POST /graphql", `GET ${R}/commits/${SHA.head}/check-runs`, `POST ${R}/check-runs`]);
     const [run] = evalRuns(fake);
     expect(run!.history.map((h) => `${h.status}/${h.conclusion}`)).toEqual(["completed/failure"]);
     expect(run!.annotations).toEqual([
@@ -256,6 +257,57 @@ describe("pull_request events", () => {
   });
 });
 
+describe("re-delivered webhooks", () => {
+  const upToChecks = [`GET ${R}/pulls/${PR_NUMBER}`, "POST /graphql", `GET ${R}/pulls/${PR_NUMBER}/files`, `GET ${R}/commits/${SHA.head}/check-runs`];
+
+  it("do not evaluate a head twice: the second delivery finds our completed run and stops", async () => {
+    const base = baseFiles(1);
+    const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    const app = await testApp();
+    const payload = pullRequestEvent("synchronize", { base: SHA.base, head: SHA.head });
+    await app.receive("pull_request", payload);
+    const comment = fake.comments[0]!.body;
+    fake.labelled.length = 0;
+
+    await app.receive("pull_request", structuredClone(payload));
+    expect(reviewCalls(fake)).toEqual(upToChecks);
+    expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success"]);
+    expect(fake.comments[0]!.body).toBe(comment);
+
+    // Reopening evaluates again (the base may have moved), as a new run beside the old one.
+    fake.labelled.length = 0;
+    await app.receive("pull_request", pullRequestEvent("reopened", { base: SHA.base, head: SHA.head }));
+    expect(reviewCalls(fake)).toContain(`POST ${R}/check-runs`);
+    expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success", "success"]);
+  });
+
+  it("take over the run a crashed delivery left in progress instead of adding a second one", async () => {
+    const base = baseFiles(1);
+    const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    const left = fake.addCheckRun({ name: "promptops/eval", head_sha: SHA.head, status: "in_progress", external_id: SHA.head });
+    const app = await testApp();
+    await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+
+    expect(reviewCalls(fake)).not.toContain(`POST ${R}/check-runs`);
+    expect(reviewCalls(fake)).toContain(`PATCH ${R}/check-runs/${left}`);
+    expect(evalRuns(fake).map((r) => [r.id, r.status, r.conclusion])).toEqual([[left, "completed", "success"]]);
+  });
+
+  it("leave alone a run of the same name made by another app", async () => {
+    const base = baseFiles(1);
+    const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    const foreign = fake.addCheckRun({ name: "promptops/eval", head_sha: SHA.head, status: "completed", conclusion: "success", external_id: SHA.head, appId: 999 });
+    const app = await testApp();
+    await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+
+    expect(reviewCalls(fake)).not.toContain(`PATCH ${R}/check-runs/${foreign}`);
+    expect(evalRuns(fake).map((r) => [r.app.id, r.conclusion])).toEqual([
+      [999, "success"],
+      [123, "success"],
+    ]);
+  });
+});
+
 describe("GitHub faults", () => {
   // Probot's throttling queues requests in its own scheduler, so calls are not labelled by
   // handler here: the faulted run is compared with a clean one, call for call.
@@ -315,6 +367,30 @@ describe("asking for a review again", () => {
     expect(fake.comments[0]!.body).toMatch(/0 requests sent · \d+ cache hits/);
     expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success", "success"]);
     expect(fake.comments).toHaveLength(1);
+  });
+
+  it("redoes both checks on \"Re-run all checks\" (check_suite.rerequested), and the owners check on its own re-run", async () => {
+    const { fake, app } = await reviewed();
+    const reviewsListed = () => fake.calls.filter((c) => c === `GET ${R}/pulls/${PR_NUMBER}/reviews`).length;
+    const owners = () => fake.checkRuns.filter((r) => r.name === "promptops/owners").map((r) => r.history.length);
+    const ownersBefore = owners();
+    expect(ownersBefore).toHaveLength(1);
+
+    fake.calls.length = 0;
+    await app.receive("check_suite", checkSuiteRerequested({ headSha: SHA.head, pullNumbers: [PR_NUMBER], appId: 999 }));
+    expect(fake.calls.filter((c) => c !== TOKEN)).toEqual([]);
+
+    await app.receive("check_suite", checkSuiteRerequested({ headSha: SHA.head, pullNumbers: [PR_NUMBER] }));
+    expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success", "success"]);
+    // Ownership is recomputed; its run already says the same, so nothing is written to it.
+    expect(reviewsListed()).toBe(1);
+    expect(owners()).toEqual(ownersBefore);
+
+    fake.calls.length = 0;
+    await app.receive("check_run", checkRunRerequested({ headSha: SHA.head, pullNumbers: [PR_NUMBER], name: "promptops/owners" }));
+    expect(reviewsListed()).toBe(1);
+    expect(fake.calls).not.toContain(`POST ${R}/check-runs`);
+    expect(evalRuns(fake)).toHaveLength(2);
   });
 
   it("reviews again on `/promptops rerun` from a user with write access only", async () => {

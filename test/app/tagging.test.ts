@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { parseAuditRecord } from "../../src/core/versions/audit.js";
 import { TAGS_MARKER } from "../../src/workflows/tag-merged-prompts.js";
 import { FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
-import { INSTALLATION_ID } from "../fixtures/github/payloads.js";
+import { APP_ID, INSTALLATION_ID } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA, baseFiles, headFiles } from "../fixtures/github/repo.js";
 import { ProbotOctokit } from "probot";
 import { testApp } from "./helpers.js";
@@ -124,8 +124,9 @@ function closedEvent(merged: boolean): Record<string, any> {
   return payload;
 }
 
-function checkRun(id: number, name: string, conclusion: string, summary = "") {
+function checkRun(id: number, name: string, conclusion: string, summary = "", appId = APP_ID) {
   return {
+    app: { id: appId, slug: appId === APP_ID ? "promptops" : "other-app" },
     id,
     name,
     head_sha: SHA.head,
@@ -215,6 +216,22 @@ describe("App: pull_request.closed", () => {
   it("does not tag without the owners' approval", async () => {
     const fake = repository();
     fake.listedRuns = [checkRun(11, "promptops/owners", "action_required"), checkRun(12, "promptops/eval", "success", EVAL_SUMMARY)];
+    nockGitHub(fake);
+    const app = await testApp({ Octokit: UnthrottledOctokit });
+
+    await app.receive("pull_request", closedEvent(true));
+    expect(fake.refs.size).toBe(0);
+    expect(fake.comments[0]!.body).toContain("not approved by its owners");
+  });
+
+  it("takes approval only from this app's own promptops/owners run, not a look-alike", async () => {
+    const fake = repository();
+    // A workflow or another app gave its run our name; ours is still waiting for owners.
+    fake.listedRuns = [
+      checkRun(13, "promptops/owners", "success", "", 15368),
+      { ...checkRun(11, "promptops/owners", "success"), status: "in_progress", conclusion: null as unknown as string },
+      checkRun(12, "promptops/eval", "success", EVAL_SUMMARY),
+    ];
     nockGitHub(fake);
     const app = await testApp({ Octokit: UnthrottledOctokit });
 

@@ -114,4 +114,39 @@ describe("check runs", () => {
     const runs = await testPort().listCheckRuns(repo, SHA, "PromptOps");
     expect(runs.map((r) => r.id)).toEqual([2, 1]);
   });
+
+  it("sends columns only on single-line annotations, as GitHub requires", async () => {
+    let sent: SentOutput | undefined;
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/check-runs/42")
+      .reply(200, (_uri, body) => ((sent = (body as { output: SentOutput }).output), run()));
+    const spanning: CheckAnnotation = { path: "p.yml", start_line: 3, end_line: 5, start_column: 2, end_column: 9, annotation_level: "failure", message: "m" };
+    const single: CheckAnnotation = { ...spanning, start_line: 4, end_line: 4 };
+    await testPort().updateCheckRun(repo, 42, { output: { title: "t", summary: "s", annotations: [spanning, single] } });
+    expect(sent!.annotations).toEqual([
+      { path: "p.yml", start_line: 3, end_line: 5, annotation_level: "failure", message: "m" },
+      { path: "p.yml", start_line: 4, end_line: 4, start_column: 2, end_column: 9, annotation_level: "failure", message: "m" },
+    ]);
+  });
+
+  it("refuses to complete a run without a conclusion, and completes one given a conclusion", async () => {
+    await expect(testPort().createCheckRun(repo, { name: "PromptOps", headSha: SHA, status: "completed" })).rejects.toThrow(
+      "A check run (PromptOps) cannot be completed without a conclusion.",
+    );
+    await expect(testPort().updateCheckRun(repo, 42, { status: "completed" })).rejects.toThrow(/without a conclusion/);
+    nock(API).patch("/repos/Codertocat/Hello-World/check-runs/42", { status: "completed", conclusion: "neutral" }).reply(200, run());
+    await testPort().updateCheckRun(repo, 42, { status: "in_progress", conclusion: "neutral" });
+  });
+
+  it("reads the app that made each run", async () => {
+    nock(API)
+      .get(`/repos/Codertocat/Hello-World/commits/${SHA}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 2, check_runs: [run({ id: 1, app: { id: 7 } }), run({ id: 2, app: null })] });
+    const runs = await testPort().listCheckRuns(repo, SHA, "PromptOps");
+    expect(runs.map((r) => [r.id, r.appId])).toEqual([
+      [2, undefined],
+      [1, 7],
+    ]);
+  });
 });

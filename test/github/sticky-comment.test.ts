@@ -1,4 +1,5 @@
 import nock from "nock";
+import { clipCommentBody } from "../../src/github/sticky-comment.js";
 import { API, pr, testPort, useNock } from "./helpers.js";
 
 // The fake thread's routes persist and may go unused; drop them before useNock checks for
@@ -135,5 +136,40 @@ describe("createComment", () => {
   it("posts a new comment every time", async () => {
     nock(API).post(commentsPath, { body: "tagged v1.3.0" }).reply(201, { id: 9, body: "tagged v1.3.0" });
     expect(await testPort().createComment(pr, "tagged v1.3.0")).toEqual({ id: 9 });
+  });
+});
+
+describe("comment bodies over GitHub's 65,536-character limit", () => {
+  it("are cut with a note, keeping the marker so the comment is found again", async () => {
+    const thread = fakeThread();
+    const long = `${"x".repeat(70_000)}\n${MARKER}`;
+    await testPort().upsertComment(pr, MARKER, long);
+    const body = thread.comments[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toMatch(/truncated to fit GitHub's 65,536-character comment limit/);
+    expect(body.endsWith(MARKER)).toBe(true);
+    // The next delivery with the same oversized body finds it and writes nothing.
+    thread.calls.length = 0;
+    await testPort().upsertComment(pr, MARKER, long);
+    expect(thread.calls).toEqual(["list"]);
+  });
+
+  it("leave a marker at the top alone and never split a surrogate pair", () => {
+    const top = clipCommentBody(`${MARKER}\n${"😀".repeat(40_000)}`, MARKER);
+    expect(top.length).toBeLessThanOrEqual(65_536);
+    expect(top.startsWith(MARKER)).toBe(true);
+    expect(top.split(MARKER)).toHaveLength(2);
+    expect(top).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    expect(clipCommentBody("short", MARKER)).toBe("short");
+  });
+
+  it("are cut on createComment too", async () => {
+    let sent = "";
+    nock(API)
+      .post(commentsPath)
+      .reply(201, (_uri, body) => ((sent = (body as { body: string }).body), { id: 1, body: sent, created_at: "2026-01-01T00:00:00Z" }));
+    await testPort().createComment(pr, "y".repeat(100_000));
+    expect(sent.length).toBeLessThanOrEqual(65_536);
+    expect(sent).toMatch(/truncated/);
   });
 });

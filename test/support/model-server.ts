@@ -1,11 +1,11 @@
 // A local model server for tests and the benchmark: speaks OpenAI chat completions, Anthropic
-// messages and GitHub Models inference on 127.0.0.1, answers deterministically (the last user
+// messages, GitHub Models inference and Azure OpenAI (deployment paths and v1) on 127.0.0.1, answers deterministically (the last user
 // message), records what it received and plays a queue of faults, one per request.
 
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ModelApi = "openai" | "anthropic" | "github";
+export type ModelApi = "openai" | "anthropic" | "github" | "azure";
 
 export type Fault =
   /** Any HTTP error, e.g. `{ kind: "status", status: 429, headers: { "retry-after": "2" } }`. */
@@ -20,6 +20,8 @@ export type Fault =
 export interface ReceivedRequest {
   api: ModelApi;
   path: string;
+  /** The query string's parameters (Azure's `api-version`). */
+  query: Record<string, string>;
   headers: IncomingHttpHeaders;
   // The parsed JSON body as the client sent it.
   body: any;
@@ -35,7 +37,10 @@ export interface ModelServerOptions {
 }
 
 export interface ModelServer {
-  /** `http://127.0.0.1:<port>`: append `/v1` for OpenAI, nothing for Anthropic, `/inference` for GitHub. */
+  /**
+   * `http://127.0.0.1:<port>`: append `/v1` for OpenAI, nothing for Anthropic, `/inference` for
+   * GitHub; it is also an Azure OpenAI endpoint (`/openai/deployments/<name>/...`, `/openai/v1/...`).
+   */
   url: string;
   requests: ReceivedRequest[];
   /** Queues faults; each incoming request takes the next one, in order. */
@@ -51,6 +56,7 @@ function apiFor(method: string | undefined, path: string): ModelApi | undefined 
   if (path === "/v1/chat/completions" || path === "/chat/completions") return "openai";
   if (path === "/inference/chat/completions" || /^\/orgs\/[^/]+\/inference\/chat\/completions$/.test(path)) return "github";
   if (path === "/v1/messages") return "anthropic";
+  if (/^\/openai\/deployments\/[^/]+\/chat\/completions$/.test(path) || path === "/openai/v1/chat/completions") return "azure";
   return undefined;
 }
 
@@ -122,7 +128,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const path = (req.url ?? "/").split("?")[0];
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const path = url.pathname;
       const api = apiFor(req.method, path);
       if (!api) return sendJson(res, 404, { error: { message: `no route for ${req.method} ${path}`, type: "not_found" } });
       let body: any;
@@ -131,7 +138,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       } catch {
         return sendJson(res, 400, { error: { message: "request body is not JSON", type: "invalid_request_error" } });
       }
-      const received: ReceivedRequest = { api, path, headers: req.headers, body };
+      const received: ReceivedRequest = { api, path, query: Object.fromEntries(url.searchParams), headers: req.headers, body };
       if (record) requests.push(received);
 
       const queued = faults.shift();

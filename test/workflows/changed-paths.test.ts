@@ -21,4 +21,9 @@ describe("toChangedPaths", () => {
       { path: "f.prompt.yml", status: "modified" },
     ]);
   });
+
+  it("reads a status GitHub has not documented yet as modified, never drops it", () => {
+    const future = { path: "h.prompt.yml", status: "type-changed" } as unknown as Parameters<typeof toChangedPaths>[0][number];
+    expect(toChangedPaths([future])).toEqual([{ path: "h.prompt.yml", status: "modified" }]);
+  });
 });

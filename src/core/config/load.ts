@@ -26,7 +26,8 @@ export function loadConfig(text: string | undefined, file: string = CONFIG_PATH)
   if (text === undefined || text.trim() === "") return { config: defaults(), diagnostics: [] };
 
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  // merge: `<<: *anchor` is applied, as YAML tools that read this file (yaml.v3, js-yaml) do.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, merge: true });
   const at = (offset: number | undefined) => {
     const pos = lineCounter.linePos(offset ?? 0);
     return { line: pos.line, column: pos.col };

@@ -10,6 +10,10 @@ export interface ProviderSettings {
   concurrency?: number;
   /** For `replay`: the recordings file. */
   file?: string;
+  /** For `azure`: the API version of the deployment-path API (default: env OPENAI_API_VERSION, else a GA version). */
+  apiVersion?: string;
+  /** For `github`: the organization GitHub Models usage is attributed to (`/orgs/<org>/inference`). */
+  org?: string;
 }
 
 export interface Price {

@@ -27,7 +27,8 @@ export function parseGoldenFile(path: string, text: string): ParsedGolden {
   const diagnostics: Diagnostic[] = [];
   const format = goldenFormatOf(path);
   let cases: GoldenCase[] = [];
-  const normalized = text.replace(/\r\n?/g, "\n");
+  // A BOM (Windows editors) is not part of the JSON/YAML text; JSON.parse rejects it.
+  const normalized = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, "\n");
   switch (format) {
     case "jsonl":
       cases = fromJsonLines(path, normalized, diagnostics);
@@ -61,13 +62,26 @@ function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): G
       row = JSON.parse(raw);
     } catch (e) {
       const column = jsonErrorOffset(e as Error, raw) + 1;
-      diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}`));
+      // A row copied out of a JSON array keeps its separator; say so instead of "unexpected character".
+      const hint = /[}\]"\d]\s*,\s*$/.test(raw) && isJson(raw.replace(/,\s*$/, ""))
+        ? "; remove the trailing comma: JSONL has one JSON value per line and nothing between lines"
+        : "";
+      diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}${hint}`));
       return;
     }
     const c = caseFromRow(row, { file, line }, diagnostics);
     if (c) cases.push(c);
   });
   return cases;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fromJson(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
@@ -93,7 +107,8 @@ function fromJson(file: string, text: string, diagnostics: Diagnostic[]): Golden
 
 function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  // merge: `<<: *defaults` rows are common in YAML test sets (js-yaml, yaml.v3 and PyYAML apply them).
+  const doc = parseDocument(text, { lineCounter, merge: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const pos = lineCounter.linePos(e.pos[0]);

@@ -50,6 +50,9 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
 
   const refs = promptTemplateRefs(prompt);
   for (const e of refs.errors) at(e.line, e.column, "error", "template-syntax", e.message);
+  for (const l of refs.literal ?? []) {
+    at(l.line, 1, "notice", "template-literal", `message is not a Handlebars template (${l.reason}); it is rendered as \`gh models\` does: only exact {{name}} placeholders are filled`);
+  }
 
   // Partials: missing ones and cycles, reported at the `{{> name}}` that leads to them.
   const partialTexts = new Map([...ws.partials].map(([name, p]) => [name, p.text]));
@@ -133,8 +136,11 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
     const needed = declared.size > 0
       ? prompt.variables.filter((v) => v.required !== false && v.default === undefined).map((v) => v.name)
       : [...used.keys(), ...usedInPartials.keys()];
+    // gh-models fills `{{a.b}}` from a key written `a.b`, and the renderer offers it as a path too.
+    const hasValue = (vars: Record<string, unknown>, name: string) =>
+      vars[name] !== undefined || (prompt.format === "github" && Object.keys(vars).some((k) => k.startsWith(`${name}.`)));
     for (const c of golden.cases) {
-      const lacking = needed.filter((name) => c.vars[name] === undefined);
+      const lacking = needed.filter((name) => !hasValue(c.vars, name));
       if (lacking.length === 0) continue;
       out.push({
         file: c.source.file,

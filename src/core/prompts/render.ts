@@ -5,7 +5,7 @@
 import Handlebars from "handlebars";
 import type { ChatMessage } from "../providers/port.js";
 import type { Prompt } from "./model.js";
-import { analyzeTemplate } from "./template.js";
+import { analyzeTemplate, templateMode } from "./template.js";
 
 export class RenderError extends Error {
   /** For a partial cycle: the partials in order, the first repeated at the end (`a -> b -> a`). */
@@ -104,7 +104,59 @@ function environment(): typeof Handlebars {
   return env;
 }
 
-type MessageTemplate = { role: ChatMessage["role"]; line: number; template: Handlebars.TemplateDelegate };
+type MessageTemplate = { role: ChatMessage["role"]; line: number; template: (context: Record<string, unknown>) => string };
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * gh-models' substitution: each exact `{{key}}` of a value the case has is replaced, anything
+ * else stays as written. One pass, longest key first, so a value is never substituted again.
+ */
+function ghLiteralTemplate(text: string): MessageTemplate["template"] {
+  return (context) => {
+    const keys = Object.keys(context).sort((a, b) => b.length - a.length);
+    if (keys.length === 0) return text;
+    const pattern = new RegExp(`\\{\\{(${keys.map(escapeRegExp).join("|")})\\}\\}`, "g");
+    return text.replace(pattern, (_, key: string) => {
+      const value = context[key];
+      return typeof value === "string" ? value : String(value);
+    });
+  };
+}
+
+/**
+ * A testData key written with dots (`input.field`) is what gh-models fills `{{input.field}}` with;
+ * Handlebars reads that as a path, so the key is also offered as nested objects. Existing
+ * values are never replaced or mutated.
+ */
+function withDottedKeys(vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...vars };
+  const created = new Set<object>([out]);
+  for (const [key, value] of Object.entries(vars)) {
+    const parts = key.split(".");
+    if (parts.length < 2 || parts.some((p) => p === "")) continue;
+    let node: Record<string, unknown> | undefined = out;
+    for (const part of parts.slice(0, -1)) {
+      const next: unknown = node[part];
+      if (next === undefined) {
+        const child: Record<string, unknown> = {};
+        created.add(child);
+        node[part] = child;
+        node = child;
+      } else if (typeof next === "object" && next !== null && created.has(next)) {
+        node = next as Record<string, unknown>;
+      } else {
+        node = undefined;
+        break;
+      }
+    }
+    const last = parts[parts.length - 1];
+    if (node && node[last] === undefined) node[last] = value;
+  }
+  return out;
+}
 
 /**
  * Compiled messages per prompt and partial set: a golden set renders the same prompt hundreds of
@@ -117,6 +169,10 @@ function compileMessages(prompt: Prompt, partials: ReadonlyMap<string, string>):
   const registered = new Set<string>();
   const templates: MessageTemplate[] = [];
   for (const message of prompt.messages) {
+    if (templateMode(prompt.format, message.content).mode === "gh-literal") {
+      templates.push({ role: message.role, line: message.line, template: ghLiteralTemplate(message.content) });
+      continue;
+    }
     const closure = partialClosure(message.content, partials);
     if (closure.cycle) {
       return new RenderError(`${prompt.path}:${message.line}: partials include each other in a cycle: ${closure.cycle.join(" -> ")}`, {
@@ -155,7 +211,8 @@ export function renderMessages(
 
   const context: Record<string, unknown> = {};
   for (const v of prompt.variables) if (v.default !== undefined) context[v.name] = printableAsJson(v.default);
-  for (const [k, v] of Object.entries(vars)) context[k] = printableAsJson(v);
+  const given = prompt.format === "github" ? withDottedKeys(vars) : vars;
+  for (const [k, v] of Object.entries(given)) context[k] = printableAsJson(v);
 
   return templates.map(({ role, line, template }) => {
     try {

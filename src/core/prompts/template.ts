@@ -2,7 +2,7 @@
 // whether it parses at all. Lint and the dependency graph build on it; nothing is rendered.
 
 import Handlebars from "handlebars";
-import type { Prompt } from "./model.js";
+import type { Prompt, PromptFormat } from "./model.js";
 
 export interface TemplateRef {
   name: string;
@@ -24,6 +24,8 @@ export interface TemplateAnalysis {
   /** `{{> name}}` partials, one entry per use, in order (inline partials excluded). */
   partials: TemplateRef[];
   errors: TemplateError[];
+  /** Messages read as gh-models plain text rather than Handlebars (see `templateMode`), with why. */
+  literal?: { line: number; reason: string }[];
 }
 
 /** Built-in Handlebars helpers and Dotprompt's: names used as helpers, never as variables. */
@@ -205,10 +207,91 @@ function templateError(err: unknown, text: string, startLine: number): TemplateE
   };
 }
 
+/**
+ * How one message of a prompt is templated.
+ *
+ * Dotprompt, Prompty and Markdown prompts are Handlebars. A GitHub `.prompt.yml` is Handlebars
+ * too, since partials and conditionals there are a PromptOps extension, but gh-models itself only
+ * replaces exact `{{name}}` placeholders and leaves every other `{{...}}` as text. So when
+ * Handlebars cannot run a .prompt.yml message (a JSON example `{{"k": 1}}`, Go's `{{.Name}}`,
+ * Jinja's `{{ x | upper }}`, `{{user name}}` calling a helper that does not exist), the message
+ * is read the way gh does ("gh-literal") instead of failing lint and every render, which gh would
+ * not. A message that uses Handlebars-only syntax (`{{#`, `{{/`, `{{^`, `{{>`, `{{!`, `{{else`)
+ * was meant as Handlebars, so its mistakes stay `template-syntax` errors.
+ *
+ * Deliberately still Handlebars where gh differs but nothing breaks: `{{ name }}` renders the value
+ * (gh leaves it as text; the author meant the value) and `{{a.b}}` is a path (a testData key
+ * written `a.b` is found as well, see `renderMessages`).
+ */
+export type TemplateMode = { mode: "handlebars" } | { mode: "gh-literal"; reason: string; line: number };
+
+const HANDLEBARS_ONLY = /\{\{~?\s*(?:[#/^>!]|else\b)/;
+
+/** `startLine`: file line of the text's first line, for the position in a gh-literal result. */
+export function templateMode(format: PromptFormat, text: string, startLine = 1): TemplateMode {
+  if (format !== "github" || HANDLEBARS_ONLY.test(text)) return { mode: "handlebars" };
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(text);
+  } catch (err) {
+    return { mode: "gh-literal", reason: "Handlebars cannot parse this line", line: templateError(err, text, startLine).line };
+  }
+  const unknown = unknownHelperCall(program);
+  if (unknown === undefined) return { mode: "handlebars" };
+  const line = startLine + (unknown.loc?.start.line ?? 1) - 1;
+  return { mode: "gh-literal", reason: `\`${unknown.name}\` would be a call to a helper that does not exist`, line };
+}
+
+/** The first helper call (`{{name arg}}`) whose helper does not exist; Handlebars fails on it at render. */
+function unknownHelperCall(node: unknown): { name: string; loc: Loc } | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = unknownHelperCall(item);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof node !== "object" || node === null) return undefined;
+  const n = node as { type?: string; path?: hbs.AST.Node; params?: unknown[]; hash?: hbs.AST.Hash };
+  if ((n.type === "MustacheStatement" || n.type === "BlockStatement" || n.type === "SubExpression") && n.path) {
+    const isCall = (n.params?.length ?? 0) > 0 || (n.hash?.pairs.length ?? 0) > 0 || n.type === "SubExpression";
+    const path = n.path as hbs.AST.PathExpression;
+    const name = path.type === "PathExpression" ? path.original : String((n.path as hbs.AST.StringLiteral).original ?? "");
+    const known = path.type === "PathExpression" && !path.data && path.parts.length === 1 && TEMPLATE_HELPERS.has(path.original);
+    if (isCall && !known) return { name, loc: (node as { loc?: Loc }).loc };
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key !== "loc" && typeof value === "object") {
+      const found = unknownHelperCall(value);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+const GH_PLACEHOLDER = /\{\{([A-Za-z_$][\w$.-]*)\}\}/g;
+
+/** The `{{name}}` placeholders gh-models would fill, as variables at file positions. */
+function ghLiteralVariables(text: string, startLine: number): TemplateRef[] {
+  const out: TemplateRef[] = [];
+  for (const m of text.matchAll(GH_PLACEHOLDER)) {
+    const before = text.slice(0, m.index);
+    const lineIndex = before.split("\n").length - 1;
+    out.push({ name: m[1], line: startLine + lineIndex, column: m.index - before.lastIndexOf("\n") });
+  }
+  return out;
+}
+
 /** Variables, partials and template errors of every message, at file lines. */
 export function promptTemplateRefs(prompt: Prompt): TemplateAnalysis {
   const out: TemplateAnalysis = { variables: [], partials: [], errors: [] };
   for (const message of prompt.messages) {
+    const mode = templateMode(prompt.format, message.content, message.line);
+    if (mode.mode === "gh-literal") {
+      out.variables.push(...ghLiteralVariables(message.content, message.line));
+      (out.literal ??= []).push({ line: mode.line, reason: mode.reason });
+      continue;
+    }
     const a = analyzeTemplate(message.content, message.line);
     out.variables.push(...a.variables);
     out.partials.push(...a.partials);

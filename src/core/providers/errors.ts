@@ -33,6 +33,35 @@ export function parseRetryAfter(headers: HeaderSource | undefined, now?: () => n
   return Math.max(0, date - now());
 }
 
+/** `1s`, `6m0s`, `20ms`, `1h2m3.5s` (OpenAI's `x-ratelimit-reset-*`), in ms. */
+function parseGoDuration(value: string): number | undefined {
+  const parts = /^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/.exec(value.trim());
+  if (!parts || value.trim() === "") return undefined;
+  const [, h = "0", m = "0", s = "0", ms = "0"] = parts;
+  return Math.round(Number(h) * 3_600_000 + Number(m) * 60_000 + Number(s) * 1000 + Number(ms));
+}
+
+/**
+ * When no `retry-after` was sent: the reset time of the limit that ran out, from OpenAI's
+ * `x-ratelimit-{remaining,reset}-{requests,tokens}` (durations) or Anthropic's
+ * `anthropic-ratelimit-<limit>-{remaining,reset}` (RFC 3339 times, which need `now`).
+ */
+export function parseRateLimitReset(headers: HeaderSource | undefined, now?: () => number): number | undefined {
+  const waits: number[] = [];
+  for (const limit of ["requests", "tokens"]) {
+    if (header(headers, `x-ratelimit-remaining-${limit}`)?.trim() !== "0") continue;
+    const reset = header(headers, `x-ratelimit-reset-${limit}`);
+    const ms = reset === undefined ? undefined : parseGoDuration(reset);
+    if (ms !== undefined) waits.push(ms);
+  }
+  for (const limit of ["requests", "tokens", "input-tokens", "output-tokens"]) {
+    if (header(headers, `anthropic-ratelimit-${limit}-remaining`)?.trim() !== "0" || !now) continue;
+    const reset = Date.parse(header(headers, `anthropic-ratelimit-${limit}-reset`) ?? "");
+    if (!Number.isNaN(reset)) waits.push(Math.max(0, reset - now()));
+  }
+  return waits.length === 0 ? undefined : Math.max(...waits);
+}
+
 export function kindForStatus(status: number): ProviderErrorKind {
   if (status === 429) return "rate-limit";
   if (status === 408) return "timeout";
@@ -110,7 +139,11 @@ export function toProviderError(error: unknown, context: ErrorContext): Provider
   const status = (error as { status?: unknown } | undefined)?.status;
   if (typeof status === "number" && status >= 400) {
     const kind = kindForStatus(status);
-    const retryAfterMs = kind === "rate-limit" || kind === "server" ? parseRetryAfter((error as { headers?: HeaderSource }).headers, context.now) : undefined;
+    const headers = (error as { headers?: HeaderSource }).headers;
+    const retryAfterMs =
+      kind === "rate-limit" || kind === "server"
+        ? (parseRetryAfter(headers, context.now) ?? (kind === "rate-limit" ? parseRateLimitReset(headers, context.now) : undefined))
+        : undefined;
     const wait = retryAfterMs === undefined ? "" : ` (retry after ${retryAfterMs} ms)`;
     return new ProviderError(kind, `${model}: HTTP ${status}: ${apiMessage(error)}${wait}`, { status, retryAfterMs, cause: error });
   }

@@ -1,5 +1,5 @@
 // Chat completions through the official `openai` SDK: OpenAI itself and every server that
-// speaks its API (GitHub Models, Azure OpenAI v1, Ollama, vLLM). The SDK never retries: the
+// speaks its API (GitHub Models, Azure OpenAI, Ollama, vLLM). The SDK never retries: the
 // runner owns retries, timeouts and concurrency.
 
 import type OpenAI from "openai";
@@ -19,10 +19,18 @@ export interface OpenAICompatibleOptions {
   prices?: Readonly<Record<string, Price>>;
   /** Wall clock, only for HTTP-date `retry-after` headers. */
   now?: () => number;
+  /**
+   * Azure OpenAI's classic API: the SDK's `AzureOpenAI` client, which puts the deployment in
+   * the path (`/openai/deployments/<model>/chat/completions`), adds `?api-version=` and sends
+   * the key as `api-key`. `baseURL` is then the `.../openai` root.
+   */
+  azure?: { apiVersion: string };
 }
 
 // OpenAI's reasoning models reject `max_tokens`; other compatible servers only know `max_tokens`.
+// Azure deployments are usually named after their model, so the same test applies there.
 const REASONING_MODEL = /^(o\d|gpt-5)/;
+const MAX_COMPLETION_TOKENS_PROVIDERS = new Set(["openai", "azure"]);
 
 export function chatCompletionBody(request: ModelRequest & { modelName: string }, providerName: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
@@ -30,7 +38,7 @@ export function chatCompletionBody(request: ModelRequest & { modelName: string }
     model: request.modelName,
     messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
   };
-  if (providerName === "openai" && REASONING_MODEL.test(request.modelName) && body.max_tokens !== undefined) {
+  if (MAX_COMPLETION_TOKENS_PROVIDERS.has(providerName) && REASONING_MODEL.test(request.modelName) && body.max_tokens !== undefined) {
     body.max_completion_tokens ??= body.max_tokens;
     delete body.max_tokens;
   }
@@ -64,19 +72,22 @@ export function parseChatCompletion(body: unknown, request: ModelRequest): Omit<
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): ModelProvider {
   let client: Promise<OpenAI> | undefined;
   // Imported on first use: the webhook ack path of the App must not load the SDK.
+  // Every option is explicit: the SDK would otherwise read OPENAI_BASE_URL, OPENAI_ORG_ID, ...
+  // from the process environment behind the host's back.
   const getClient = () =>
-    (client ??= import("openai").then(
-      ({ default: OpenAIClient }) =>
-        new OpenAIClient({
-          apiKey: options.apiKey,
-          baseURL: options.baseURL,
-          organization: null,
-          project: null,
-          maxRetries: 0,
-          fetch: options.fetch,
-          defaultHeaders: options.defaultHeaders,
-        }),
-    ));
+    (client ??= import("openai").then(({ default: OpenAIClient, AzureOpenAI }) => {
+      const common = {
+        apiKey: options.apiKey,
+        baseURL: options.baseURL,
+        organization: null,
+        project: null,
+        webhookSecret: null,
+        maxRetries: 0,
+        fetch: options.fetch,
+        defaultHeaders: options.defaultHeaders,
+      };
+      return options.azure ? new AzureOpenAI({ ...common, apiVersion: options.azure.apiVersion }) : new OpenAIClient(common);
+    }));
   // Start loading the SDK as soon as a prompt names this provider, not on the first request:
   // the import (~100-200 ms) then overlaps with rendering and cache lookups. Failures surface
   // on the first request.

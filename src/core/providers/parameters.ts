@@ -18,8 +18,15 @@ export function snakeParameters(parameters: Record<string, unknown>): Record<str
 
 export interface JsonSchemaFormat {
   name: string;
+  description?: string;
   schema: Record<string, unknown>;
   strict?: boolean;
+}
+
+/** OpenAI refuses a schema name outside `^[a-zA-Z0-9_-]{1,64}$` with a 400; a display name like "Ticket summary" is common. */
+function schemaName(name: unknown): string {
+  const cleaned = typeof name === "string" ? name.trim().replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 64) : "";
+  return cleaned.replace(/^_+|_+$/g, "") || "response";
 }
 
 /**
@@ -41,7 +48,8 @@ export function jsonSchemaFormat(request: ModelRequest): JsonSchemaFormat {
   const record = value as Record<string, unknown>;
   if (record.schema && typeof record.schema === "object") {
     return {
-      name: typeof record.name === "string" && record.name ? record.name : "response",
+      name: schemaName(record.name),
+      ...(typeof record.description === "string" ? { description: record.description } : {}),
       schema: record.schema as Record<string, unknown>,
       ...(typeof record.strict === "boolean" ? { strict: record.strict } : {}),
     };

@@ -39,7 +39,49 @@ export const DEFAULT_BASE_URLS = {
   vllm: "http://127.0.0.1:8000/v1",
 } as const;
 
-export const PROVIDER_PREFIXES = ["openai", "anthropic", "github", "ollama", "vllm", "echo", "replay"] as const;
+export const PROVIDER_PREFIXES = ["openai", "azure", "anthropic", "github", "ollama", "vllm", "echo", "replay"] as const;
+
+/** GA API version of Azure OpenAI's classic (deployment-path) API, used when none is configured. */
+export const AZURE_DEFAULT_API_VERSION = "2024-10-21";
+
+/** GitHub Models wants its REST headers (docs: "REST API endpoints for models inference"). */
+export const GITHUB_MODELS_HEADERS = { Accept: "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28" } as const;
+
+export interface AzureTarget {
+  /** What the SDK is given as `baseURL`. */
+  baseURL: string;
+  /** `v1`: the OpenAI-style `/openai/v1` API (plain client, model in the body, no api-version). */
+  api: "v1" | "deployments";
+}
+
+/**
+ * Where Azure OpenAI requests go, from an endpoint written any of the documented ways:
+ * `https://<resource>.openai.azure.com` (the `/openai` root is added),
+ * `.../openai`, `.../openai/deployments/<name>` (the SDK then adds no deployment), or
+ * `.../openai/v1` (the v1 API, which takes the deployment as `model`).
+ */
+export function azureTarget(endpoint: string): AzureTarget {
+  const url = new URL(endpoint);
+  url.search = "";
+  url.hash = "";
+  let path = url.pathname.replace(/\/+$/, "").replace(/\/chat\/completions$/, "");
+  if (/\/openai\/v1$/.test(path)) return { baseURL: `${url.origin}${path}`, api: "v1" };
+  if (!/\/openai(\/deployments\/[^/]+)?$/.test(path)) path = `${path}/openai`;
+  return { baseURL: `${url.origin}${path}`, api: "deployments" };
+}
+
+/** `https://models.github.ai/inference` -> `https://models.github.ai/orgs/<org>/inference`. */
+export function githubOrgBaseUrl(baseUrl: string, org: string): string {
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, "");
+  if (!path.endsWith("/inference")) {
+    throw new ProviderError("config", `cannot attribute GitHub Models usage to "${org}": the base URL ${baseUrl} does not end with /inference`);
+  }
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(org)) {
+    throw new ProviderError("config", `"${org}" is not a GitHub organization login`);
+  }
+  return `${url.origin}${path.slice(0, -"/inference".length)}/orgs/${org}/inference`;
+}
 
 /** Servers on this machine (Ollama, vLLM, test servers) usually want no key. */
 function isLoopback(baseUrl: string): boolean {
@@ -103,7 +145,10 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
         return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: transport, prices, now: options.now });
       }
       case "github": {
-        const baseURL = baseUrlFor("github");
+        const root = baseUrlFor("github");
+        // Usage billed to an organization goes to /orgs/<org>/inference (as `gh models --org`).
+        const org = settingsFor("github").org || env.GITHUB_MODELS_ORG;
+        const baseURL = org ? githubOrgBaseUrl(root, org) : root;
         const apiKey = keyFor("github", model, "GITHUB_TOKEN", baseURL, "a GitHub token with the models: read permission");
         return createOpenAICompatibleProvider({
           name: "github",
@@ -112,7 +157,34 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
           fetch: transport,
           prices,
           now: options.now,
-          defaultHeaders: { "X-GitHub-Api-Version": "2022-11-28" },
+          defaultHeaders: { ...GITHUB_MODELS_HEADERS },
+        });
+      }
+      case "azure": {
+        const settings = settingsFor("azure");
+        const endpoint = settings.baseUrl
+          ? checkUrl(settings.baseUrl, "providers.azure.baseUrl")
+          : env.AZURE_OPENAI_ENDPOINT
+            ? checkUrl(env.AZURE_OPENAI_ENDPOINT, "AZURE_OPENAI_ENDPOINT")
+            : undefined;
+        if (!endpoint) {
+          throw new ProviderError(
+            "config",
+            `${model}: no Azure OpenAI endpoint: set the environment variable AZURE_OPENAI_ENDPOINT (e.g. https://<resource>.openai.azure.com) or providers.azure.baseUrl`,
+          );
+        }
+        const target = azureTarget(endpoint);
+        const apiKey = keyFor("azure", model, "AZURE_OPENAI_API_KEY", endpoint, "an Azure OpenAI API key");
+        const apiVersion = settings.apiVersion || env.OPENAI_API_VERSION || AZURE_DEFAULT_API_VERSION;
+        return createOpenAICompatibleProvider({
+          name: "azure",
+          baseURL: target.baseURL,
+          apiKey,
+          fetch: transport,
+          prices,
+          now: options.now,
+          // The v1 API takes the key as a bearer token too, but `api-key` is what every Azure API reads.
+          ...(target.api === "v1" ? { defaultHeaders: { "api-key": apiKey } } : { azure: { apiVersion } }),
         });
       }
       case "ollama":

@@ -66,7 +66,8 @@ function testcase(p: PromptComparison, c: CaseComparison, indent: string): strin
   const o = outcome(c);
   const inner = [`${indent}  <properties>`, ...props.map((x) => `${indent}    ${x}`), `${indent}  </properties>`];
   if (o.kind !== "pass") {
-    const attrs = `message="${xmlAttr(short(o.message))}" type="${xmlAttr(o.type)}"`;
+    // The schema gives <skipped> a message only; <failure> and <error> also a type.
+    const attrs = `message="${xmlAttr(short(o.message))}"${o.kind === "skipped" ? "" : ` type="${xmlAttr(o.type)}"`}`;
     inner.push(o.body !== undefined ? `${indent}  <${o.kind} ${attrs}>${xmlText(o.body)}</${o.kind}>` : `${indent}  <${o.kind} ${attrs}/>`);
   }
   if (c.head && !c.head.error && o.kind === "pass") inner.push(`${indent}  <system-out>${xmlText(c.head.output)}</system-out>`);

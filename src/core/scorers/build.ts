@@ -8,7 +8,7 @@ import { checkCost, checkLatency } from "./budget.js";
 import { checkJson, compileSchema } from "./json.js";
 import { BUILTIN_JUDGES, judgeBuiltin, judgeRubric, judgeWithChoices, type BuiltinJudge, type Choice } from "./judge.js";
 import { checkLevenshtein, checkRougeL, checkSimilar } from "./similarity.js";
-import { checkString, compileRegex, resolveValue, type StringCheck } from "./string.js";
+import { checkString, checkStringList, compileRegex, parseList, resolveValue, type ListCheck, type StringCheck } from "./string.js";
 import type { ScoreContext, Scorer, ScorerDiagnostic, ScorerOutcome } from "./types.js";
 
 export interface BuildScorersInput {
@@ -32,9 +32,11 @@ const GITHUB_STRING_KEYS = [
 ] as const satisfies readonly (readonly [string, StringCheck])[];
 
 const STRING_ASSERTIONS = new Set<string>(["equals", "contains", "icontains", "starts-with", "ends-with", "regex"]);
+const LIST_ASSERTIONS = new Set<string>(["contains-any", "contains-all", "icontains-any", "icontains-all"]);
 
 export const ASSERTION_TYPES: readonly string[] = [
   ...STRING_ASSERTIONS,
+  ...LIST_ASSERTIONS,
   "is-json",
   "json-schema",
   "levenshtein",
@@ -181,6 +183,14 @@ function assertionCheck(type: string, raw: Record<string, unknown>, threshold: n
     const options = { check: type as StringCheck, value: text };
     return async (ctx) => checkString(options, ctx);
   }
+  if (LIST_ASSERTIONS.has(type)) {
+    const items = Array.isArray(value) && value.every(isScalar) ? parseList(value) : isScalar(value) ? parseList(String(value)) : undefined;
+    if (!items || items.length === 0) {
+      report(`\`${type}\` needs a list of texts as its \`value\` (a YAML list or "a, b, c")`);
+      return undefined;
+    }
+    return async (ctx) => checkStringList(type as ListCheck, items, ctx);
+  }
   switch (type) {
     case "is-json":
     case "json-schema": {
@@ -199,15 +209,21 @@ function assertionCheck(type: string, raw: Record<string, unknown>, threshold: n
       }
       return async (ctx) => checkJson(ctx.output, validate);
     }
+    case "similar":
     case "levenshtein":
-    case "rouge-l":
-    case "similar": {
-      const text = optionalText(value, type, report);
+    case "rouge-l": {
+      // promptfoo's `similar` takes a list too: the closest reference counts.
+      const list = type === "similar" && Array.isArray(value) && value.length > 0 && value.every(isScalar) ? value.map(String) : undefined;
+      const text = list ? undefined : optionalText(value, type, report);
       if (text === null) return undefined;
       if (type !== "levenshtein" && threshold !== undefined && threshold > 1) {
         report(`\`threshold\` ${threshold} of ${type} is above 1; it can never pass`);
       }
+      if (type === "levenshtein" && threshold !== undefined && !Number.isInteger(threshold)) {
+        report(`\`threshold\` of levenshtein is the largest edit distance allowed (as in promptfoo), not a similarity; ${threshold} allows ${Math.floor(threshold)} edits`);
+      }
       return async (ctx) => {
+        if (list) return checkSimilar(ctx.output, list.map((item) => resolveValue(item, ctx) ?? item), ctx.embed, threshold);
         const expected = resolveValue(text, ctx);
         if (expected === undefined) return noExpected();
         if (type === "levenshtein") return checkLevenshtein(ctx.output, expected, threshold);

@@ -48,14 +48,31 @@ function verdictCandidates(answer: string): string[] {
   return candidates;
 }
 
-/** The choice the judge answered with, or undefined when its answer is not exactly one of them. */
+const NEGATION = /\b(?:not|no|never|neither|nor|isn't|aren't|wasn't|doesn't|don't|can't|cannot)\b|n't\b/i;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * The choice the judge answered with: the whole answer or its last line being exactly a
+ * choice; else (as `gh models eval`, which looks for the choice anywhere in the answer) the
+ * last line naming exactly one choice as a whole word, without a negation. Undefined when the
+ * answer is ambiguous ("good or bad"), negated ("not good") or names none.
+ */
 export function parseChoice(answer: string, choices: Choice[]): Choice | undefined {
-  for (const candidate of verdictCandidates(answer)) {
+  const candidates = verdictCandidates(answer);
+  for (const candidate of candidates) {
     const said = normalizeVerdict(candidate);
     const match = choices.find((c) => normalizeVerdict(c.choice) === said || c.choice.trim().toLowerCase() === candidate.trim().toLowerCase());
     if (match) return match;
   }
-  return undefined;
+  const last = candidates[candidates.length - 1];
+  if (last.includes("\n") || NEGATION.test(last)) return undefined;
+  const named = choices.filter((c) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(c.choice.trim())}(?![\\p{L}\\p{N}])`, "iu").test(last));
+  // A choice inside another ("good" in "very good") is the same answer, not two.
+  const distinct = named.filter((c) => !named.some((o) => o !== c && o.choice.length > c.choice.length && o.choice.toLowerCase().includes(c.choice.toLowerCase())));
+  return distinct.length === 1 ? distinct[0] : undefined;
 }
 
 /** A 1-5 rating (`4`, `Score: 4`, `**4**`, `4/5`), or undefined. */
@@ -126,8 +143,11 @@ export type BuiltinJudge = "similarity" | "coherence" | "fluency" | "relevance" 
 
 export const BUILTIN_JUDGES: readonly BuiltinJudge[] = ["similarity", "coherence", "fluency", "relevance", "groundedness"];
 
-/** Ratings of 3 ("acceptable") and above pass: stricter than `gh models eval`, which passes a 2. */
-export const BUILTIN_PASS_RATING = 3;
+/**
+ * Ratings of 2 and above pass, as in `gh models eval` (a choice passes when its score, here
+ * (rating - 1) / 4, is above 0), so a `.prompt.yml` file gets the same verdict in both tools.
+ */
+export const BUILTIN_PASS_RATING = 2;
 
 const RATING_SYSTEM =
   "You grade one answer of an AI system on a single quality. Read the definition and the data, " +
@@ -172,6 +192,10 @@ const CRITERIA: Record<BuiltinJudge, { definition: string; needs: ("question" | 
   },
 };
 
+// `gh models eval`'s groundedness prompt reads the context from `{{expected}}`; rows written
+// for it have no `context` variable.
+const CONTEXT_VARS = ["context", "documents", "sources"];
+
 function pickVar(vars: Record<string, unknown>, names: string[]): string | undefined {
   for (const name of names) {
     if (vars[name] !== undefined && vars[name] !== null) return stringifyValue(vars[name]);
@@ -195,9 +219,9 @@ export async function judgeBuiltin(name: BuiltinJudge, ctx: ScoreContext, model?
     sections.push(`REFERENCE:\n${ctx.expected}`, "");
   }
   if (criteria.needs.includes("context")) {
-    const context = pickVar(ctx.vars, ["context", "documents", "sources"]);
+    const context = pickVar(ctx.vars, CONTEXT_VARS) ?? ctx.expected;
     if (context === undefined) {
-      return { score: 0, pass: false, reason: `github/${name} needs a \`context\` variable, and this case has none` };
+      return { score: 0, pass: false, reason: `github/${name} needs a \`context\` variable (or, as in gh models eval, an \`expected\`), and this case has neither` };
     }
     sections.push(`CONTEXT:\n${context}`, "");
   }

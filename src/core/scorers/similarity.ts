@@ -4,12 +4,12 @@
 import { quote } from "./string.js";
 import type { Embedder, ScorerOutcome } from "./types.js";
 
-/** Normalized similarity a levenshtein check needs when no threshold is given. */
-export const LEVENSHTEIN_DEFAULT_THRESHOLD = 0.8;
+/** Largest edit distance a levenshtein check allows when no threshold is given (promptfoo's default). */
+export const LEVENSHTEIN_DEFAULT_THRESHOLD = 5;
 /** ROUGE-L F-measure a rouge-l check needs when no threshold is given (promptfoo's rouge default). */
 export const ROUGE_DEFAULT_THRESHOLD = 0.75;
-/** Cosine similarity a `similar` check needs when no threshold is given. */
-export const SIMILAR_DEFAULT_THRESHOLD = 0.8;
+/** Cosine similarity a `similar` check needs when no threshold is given (promptfoo's default). */
+export const SIMILAR_DEFAULT_THRESHOLD = 0.75;
 
 export function levenshteinDistance(a: string, b: string): number {
   const x = Array.from(a);
@@ -29,9 +29,10 @@ export function levenshteinDistance(a: string, b: string): number {
 }
 
 /**
- * Score = 1 - distance / length of the longer text. The threshold reads two ways: up to 1 it is
- * the minimum score (default 0.8); above 1 it is promptfoo's maximum edit distance, so
- * promptfoo files (`threshold: 5`) keep their meaning.
+ * promptfoo's `levenshtein`: passes when the edit distance is at most `threshold` (default 5).
+ * The score is 1 - distance / length of the longer text, so a delta between base and head
+ * still shows how much closer an output got. Leading and trailing whitespace is ignored, as
+ * `gh models eval` trims every response.
  */
 export function checkLevenshtein(output: string, expected: string, threshold?: number): ScorerOutcome {
   const a = output.trim();
@@ -39,12 +40,8 @@ export function checkLevenshtein(output: string, expected: string, threshold?: n
   const distance = levenshteinDistance(a, b);
   const longest = Math.max(Array.from(a).length, Array.from(b).length);
   const score = longest === 0 ? 1 : 1 - distance / longest;
-  if (threshold !== undefined && threshold > 1) {
-    const pass = distance <= threshold;
-    return { score, pass, reason: `edit distance ${distance} to ${quote(b)} (at most ${threshold} allowed)` };
-  }
-  const min = threshold ?? LEVENSHTEIN_DEFAULT_THRESHOLD;
-  return { score, pass: score >= min, reason: `edit similarity ${score.toFixed(2)} to ${quote(b)} (needs ${min})` };
+  const max = threshold ?? LEVENSHTEIN_DEFAULT_THRESHOLD;
+  return { score, pass: distance <= max, reason: `edit distance ${distance} to ${quote(b)} (at most ${max} allowed)` };
 }
 
 function words(text: string): string[] {
@@ -96,22 +93,33 @@ export function cosine(a: number[], b: number[]): number | undefined {
   return dot / Math.sqrt(na * nb);
 }
 
-/** Cosine similarity of embeddings; without an embedder this is an error, never a pass. */
-export async function checkSimilar(output: string, expected: string, embed: Embedder | undefined, threshold?: number): Promise<ScorerOutcome> {
+/**
+ * Cosine similarity of embeddings; without an embedder this is an error, never a pass. With
+ * several expected texts (promptfoo's list `value`), the closest one counts.
+ */
+export async function checkSimilar(output: string, expected: string | string[], embed: Embedder | undefined, threshold?: number): Promise<ScorerOutcome> {
   if (!embed) {
     return { score: 0, pass: false, error: true, reason: "embeddings are unavailable: no embedding model is configured" };
   }
+  const references = Array.isArray(expected) ? expected : [expected];
   let vectors: number[][];
   try {
-    vectors = await embed([expected, output]);
+    vectors = await embed([...references, output]);
   } catch (error) {
     return { score: 0, pass: false, error: true, reason: `embedding failed: ${(error as Error).message}` };
   }
-  const similarity = vectors.length === 2 ? cosine(vectors[0], vectors[1]) : undefined;
-  if (similarity === undefined) {
-    return { score: 0, pass: false, error: true, reason: "embedding failed: the embedder returned unusable vectors" };
+  const out = vectors.length === references.length + 1 ? vectors[references.length] : undefined;
+  let best = -1;
+  let similarity = -Infinity;
+  for (let i = 0; i < references.length; i++) {
+    const x = out ? cosine(vectors[i], out) : undefined;
+    if (x === undefined) {
+      return { score: 0, pass: false, error: true, reason: "embedding failed: the embedder returned unusable vectors" };
+    }
+    if (x > similarity) [best, similarity] = [i, x];
   }
+  if (best === -1) return { score: 0, pass: false, error: true, reason: "embedding failed: nothing to compare with" };
   const min = threshold ?? SIMILAR_DEFAULT_THRESHOLD;
   const score = Math.min(1, Math.max(0, similarity));
-  return { score, pass: similarity >= min, reason: `cosine similarity ${similarity.toFixed(2)} to ${quote(expected)} (needs ${min})` };
+  return { score, pass: similarity >= min, reason: `cosine similarity ${similarity.toFixed(2)} to ${quote(references[best])} (needs ${min})` };
 }

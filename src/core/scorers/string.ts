@@ -1,6 +1,7 @@
 // Deterministic text checks: equality, substrings, prefixes, suffixes and regular expressions.
 // Each gives 1 or 0; the expected text may reference the case's variables and `expected`.
 
+import { parse as parseCsv } from "csv-parse/sync";
 import { fillTemplate, rowData } from "./template.js";
 import type { ScoreContext, ScorerOutcome } from "./types.js";
 
@@ -52,6 +53,38 @@ function test(options: StringCheckOptions, output: string, expected: string): bo
       return re ? re.test(output) : "invalid-regex";
     }
   }
+}
+
+export type ListCheck = "contains-any" | "contains-all" | "icontains-any" | "icontains-all";
+
+/**
+ * promptfoo's list values: a YAML list, or one string of comma-separated items (quotes allow a
+ * comma inside an item). Undefined when the string is not a valid list.
+ */
+export function parseList(value: string | readonly unknown[]): string[] | undefined {
+  if (Array.isArray(value)) return value.map((v) => String(v));
+  try {
+    const rows = parseCsv(value as string, { trim: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
+    return rows.flat().filter((item) => item !== "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** contains-any / contains-all (exact case) and their case-insensitive `i` forms; items are templated from the row. */
+export function checkStringList(check: ListCheck, items: readonly string[], ctx: ScoreContext): ScorerOutcome {
+  const values = items.map((item) => fillTemplate(item, rowData(ctx)));
+  const fold = (text: string) => (check.startsWith("i") ? text.toLowerCase() : text);
+  const output = fold(ctx.output);
+  const found = values.filter((v) => output.includes(fold(v)));
+  const all = check.endsWith("-all");
+  const pass = all ? found.length === values.length : found.length > 0;
+  const how = check.startsWith("i") ? " (any case)" : "";
+  if (all) {
+    const missing = values.filter((v) => !found.includes(v));
+    return { score: pass ? 1 : 0, pass, reason: pass ? `output contains all of${how} ${quote(values.join(", "))}` : `output does not contain${how} ${missing.map((m) => quote(m)).join(", ")}` };
+  }
+  return { score: pass ? 1 : 0, pass, reason: pass ? `output contains${how} ${quote(found[0])}` : `output contains none of${how} ${quote(values.join(", "))}` };
 }
 
 /** `new RegExp(value)` as promptfoo does, or undefined when the pattern is invalid. */

@@ -125,4 +125,10 @@ describe("readConfig", () => {
     const bad = await readConfig(memoryTree({ ".github/promptops.yml": "gates: 3" }));
     expect(bad.diagnostics[0]).toMatchObject({ file: ".github/promptops.yml", line: 1, column: 8, rule: "config-schema" });
   });
+
+  it("applies YAML merge keys and ignores a BOM", () => {
+    const { config, diagnostics } = loadConfig("\uFEFFgates:\n  <<: { requireGolden: true, minPassRate: 0.8 }\n  minPassRate: 0.9\n");
+    expect(diagnostics).toEqual([]);
+    expect(config.gates).toMatchObject({ requireGolden: true, minPassRate: 0.9 });
+  });
 });

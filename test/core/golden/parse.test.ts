@@ -90,4 +90,44 @@ describe("parseGoldenFile", () => {
   it("rejects an unknown extension", () => {
     expect(parseGoldenFile("g.txt", "x").diagnostics[0]).toMatchObject({ rule: "golden-format", line: 1, column: 1 });
   });
+
+  it("ignores a UTF-8 BOM in JSONL, JSON and YAML files (Windows editors write one)", () => {
+    for (const [path, text] of [
+      ["g.jsonl", '\uFEFF{"ticket": "a"}\n'],
+      ["g.json", '\uFEFF[{"ticket": "a"}]'],
+      ["g.yaml", "\uFEFF- ticket: a\n"],
+    ]) {
+      const { set, diagnostics } = parseGoldenFile(path, text);
+      expect(diagnostics).toEqual([]);
+      expect(set.cases.map((c) => c.vars)).toEqual([{ ticket: "a" }]);
+    }
+  });
+
+  it("names the trailing comma when a JSONL row was copied out of a JSON array", () => {
+    const { set, diagnostics } = parseGoldenFile("g.jsonl", '{"ticket": "a", "expected": "b"},\n{"ticket": "c"}\n');
+    expect(set.cases.map((c) => c.vars)).toEqual([{ ticket: "c" }]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ line: 1, column: 33, rule: "golden-syntax", message: expect.stringMatching(/remove the trailing comma/) }),
+    ]);
+  });
+
+  it("applies YAML merge keys (`<<: *defaults`) as js-yaml and yaml.v3 do", () => {
+    const text = ["defaults: &d", "  tier: pro", "cases:", "  - vars:", "      <<: *d", "      ticket: one", "  - ticket: two", "    <<: *d"].join("\n");
+    const { set, diagnostics } = parseGoldenFile("g.yaml", text);
+    expect(diagnostics).toEqual([]);
+    expect(set.cases.map((c) => [c.vars, c.source.line])).toEqual([
+      [{ tier: "pro", ticket: "one" }, 4],
+      [{ tier: "pro", ticket: "two" }, 7],
+    ]);
+  });
+
+  it("reads a CSV with a BOM, quoted newlines and doubled quotes, each case at the line it starts on", () => {
+    const text = '\uFEFFticket,expected\r\n"line one\r\nline two",ok\r\n"say ""hi""",fine\r\n';
+    const { set, diagnostics } = parseGoldenFile("g.csv", text);
+    expect(diagnostics).toEqual([]);
+    expect(set.cases.map((c) => [c.vars, c.expected, c.source.line])).toEqual([
+      [{ ticket: "line one\nline two" }, "ok", 2],
+      [{ ticket: 'say "hi"' }, "fine", 4],
+    ]);
+  });
 });

@@ -83,16 +83,50 @@ describe("promptfoo-style assertions", () => {
     expect(missing.reason).toMatch(/\/city must be string|must have required property 'email'/);
   });
 
-  it("scores levenshtein as 1 - distance / length, with a similarity threshold (default 0.8) or promptfoo's max distance", async () => {
+  it("passes levenshtein on promptfoo's maximum edit distance (default 5) and scores 1 - distance / length", async () => {
     const [close] = await run("- type: levenshtein\n  value: kitten", "sitting");
-    // distance 3 over 7 characters
+    // distance 3 over 7 characters: within the default 5 edits
     expect(close.score).toBeCloseTo(1 - 3 / 7, 10);
-    expect(close.pass).toBe(false);
-    const [distance] = await run("- type: levenshtein\n  value: kitten\n  threshold: 3", "sitting");
-    expect(distance.pass).toBe(true);
-    const [similarity] = await run("- type: levenshtein\n  value: kitten\n  threshold: 0.5", "sitting");
-    expect(similarity.pass).toBe(true);
+    expect(close).toMatchObject({ pass: true, reason: expect.stringContaining("edit distance 3") });
+    expect((await run("- type: levenshtein\n  value: kitten\n  threshold: 3", "sitting"))[0].pass).toBe(true);
+    expect((await run("- type: levenshtein\n  value: kitten\n  threshold: 2", "sitting"))[0].pass).toBe(false);
+    // threshold 1 is one edit, not "similarity 1"; threshold 0 is an exact match
+    expect((await run("- type: levenshtein\n  value: kitten\n  threshold: 1", "kitte"))[0].pass).toBe(true);
+    expect((await run("- type: levenshtein\n  value: kitten\n  threshold: 0", "kitte"))[0].pass).toBe(false);
+    expect((await run("- type: levenshtein\n  value: kitten\n  threshold: 0", "kitten\n"))[0].pass).toBe(true);
     expect((await run("- type: levenshtein", "Paris is the capital of France!"))[0].pass).toBe(true);
+    expect((await run("- type: levenshtein", "Rome is the capital of Italy."))[0].pass).toBe(false);
+  });
+
+  it("warns that a fractional levenshtein threshold is an edit distance, not a similarity", () => {
+    const { diagnostics } = buildScorers({ evaluators: [], caseAsserts: [{ type: "levenshtein", value: "x", threshold: 0.8 }] });
+    expect(diagnostics).toEqual([{ evaluator: "levenshtein", message: expect.stringContaining("largest edit distance") }]);
+  });
+
+  it("checks contains-any / contains-all and their case-insensitive forms, from lists or comma-separated text", async () => {
+    const results = await run(
+      `
+- type: contains-any
+  value: [Berlin, Paris]
+- type: contains-any
+  value: [berlin, paris]
+- type: icontains-any
+  value: "berlin, PARIS"
+- type: contains-all
+  value: [Paris, France]
+- type: contains-all
+  value: ["{{city}}", Germany]
+- type: icontains-all
+  value: '"paris", "capital of france"'
+- type: not-contains-any
+  value: [sorry, "As an AI"]
+`,
+      "Paris is the capital of France.",
+    );
+    expect(results.map((r) => r.pass)).toEqual([true, false, true, true, false, true, true]);
+    expect(results[4].reason).toContain('"Germany"');
+    const { diagnostics } = buildScorers({ evaluators: [], caseAsserts: [{ type: "contains-any" }, { type: "contains-all", value: [] }] });
+    expect(diagnostics.map((d) => d.message)).toEqual([expect.stringContaining("needs a list"), expect.stringContaining("needs a list")]);
   });
 
   it("scores rouge-l as the F-measure of the longest common word subsequence", async () => {
@@ -126,6 +160,24 @@ describe("promptfoo-style assertions", () => {
     };
     const [failed] = await run("- type: not-similar", "France's capital is Paris.", { embed: broken });
     expect(failed).toMatchObject({ pass: false, error: true, reason: expect.stringContaining("embedding endpoint down") });
+  });
+
+  it("uses promptfoo's similar defaults: threshold 0.75, and the closest of a list of references", async () => {
+    const vectors: Record<string, number[]> = {
+      "The capital is Paris.": [1, 0, 0],
+      // cosine 0.8 to the output: passes promptfoo's 0.75, not a stricter 0.8+
+      "Paris, France.": [0.8, 0.6, 0],
+      "Bananas are yellow.": [0, 0, 1],
+    };
+    const embed: Embedder = async (texts) => texts.map((t) => vectors[t]);
+    const [single] = await run("- type: similar\n  value: Paris, France.", "The capital is Paris.", { embed });
+    expect(single.pass).toBe(true);
+    expect(single.score).toBeCloseTo(0.8, 10);
+    const [list] = await run("- type: similar\n  value: [Bananas are yellow., \"Paris, France.\"]", "The capital is Paris.", { embed });
+    expect(list).toMatchObject({ pass: true, reason: expect.stringContaining('"Paris, France."') });
+    expect(list.score).toBeCloseTo(0.8, 10);
+    const [none] = await run("- type: similar\n  value: [Bananas are yellow.]", "The capital is Paris.", { embed });
+    expect(none).toMatchObject({ pass: false, score: 0 });
   });
 
   it("asks the judge with the rubric for llm-rubric and parses its verdict strictly", async () => {
@@ -189,7 +241,7 @@ describe("promptfoo-style assertions", () => {
     const { scorers, diagnostics } = buildScorers({
       evaluators: [{ name: "schema", spec: { type: "json-schema", value: { type: "nonsense" } } }],
       caseAsserts: [
-        { type: "contains-all", value: ["a"] },
+        { type: "contains-some", value: ["a"] },
         { type: "regex", value: "([a-z" },
         { type: "cost" },
         { type: "llm-rubric" },
@@ -198,9 +250,9 @@ describe("promptfoo-style assertions", () => {
       ],
     });
     expect(scorers.map((s) => s.kind)).toEqual(["contains"]);
-    expect(diagnostics.map((d) => d.evaluator)).toEqual(["schema", "contains-all", "regex", "cost", "llm-rubric", "contains", "evaluator"]);
+    expect(diagnostics.map((d) => d.evaluator)).toEqual(["schema", "contains-some", "regex", "cost", "llm-rubric", "contains", "evaluator"]);
     expect(diagnostics[0].message).toContain("invalid JSON Schema");
-    expect(diagnostics[1].message).toContain("unknown assertion type `contains-all`");
+    expect(diagnostics[1].message).toContain("unknown assertion type `contains-some`");
     expect(diagnostics[2].message).toContain("invalid regular expression");
     expect(diagnostics[3].message).toContain("needs a `threshold`");
     expect(diagnostics[4].message).toContain("rubric text");

@@ -125,7 +125,16 @@ describe("GitHub Models evaluators", () => {
     expect(result.error).toBeUndefined();
   });
 
-  it.each(["not good", "good or bad, hard to say", "It is good.\nMaybe"])("never takes a choice out of a longer answer: %j", async (answer) => {
+  it.each([
+    ["The summary is good.", 1, true],
+    ["Verdict: the summary is **Bad**", 0, false],
+    ["Reasoning: it covers the charge.\nOverall this is good", 1, true],
+  ])("like gh, takes the one choice a last line names: %j", async (answer, score, pass) => {
+    const [result] = await scoreOutput(context("x", async () => answer), [scorers[4]]);
+    expect(result).toMatchObject({ score, pass });
+  });
+
+  it.each(["not good", "good or bad, hard to say", "It is good.\nMaybe", "It isn't good", "goodness knows"])("never takes a negated, ambiguous or partial choice: %j", async (answer) => {
     const [result] = await scoreOutput(context("x", async () => answer), [scorers[4]]);
     expect(result).toMatchObject({ score: 0, pass: false });
     expect(result.reason).toContain("is not one of the choices (good, bad)");
@@ -161,7 +170,8 @@ describe("GitHub Models evaluators", () => {
     ["1", 0, false],
     ["Score: 3", 0.5, true],
     ["**5**", 1, true],
-    ["2/5", 0.25, false],
+    // gh models eval passes any choice scored above 0, so a 2 passes there and here.
+    ["2/5", 0.25, true],
   ])("maps the rating %j to a 0..1 score", async (answer, score, pass) => {
     const [result] = await scoreOutput(context("x", async () => answer), [scorers[5]]);
     expect(result).toMatchObject({ score, pass });
@@ -170,6 +180,19 @@ describe("GitHub Models evaluators", () => {
   it.each(["6", "I'd say 4 or 5", "four"])("rejects the rating %j", async (answer) => {
     const [result] = await scoreOutput(context("x", async () => answer), [scorers[5]]);
     expect(result).toMatchObject({ score: 0, pass: false, reason: expect.stringContaining("not a rating from 1 to 5") });
+  });
+
+  it("reads github/groundedness's context from `expected` when there is no context variable, as gh does", async () => {
+    const { scorers: judges } = buildScorers({ evaluators: [{ name: "grounded", spec: { uses: "github/groundedness" } }] });
+    let seen = "";
+    const judge: Judge = async (messages) => {
+      seen = messages.map((m) => m.content).join("\n");
+      return "4";
+    };
+    const [result] = await scoreOutput(context("Refunds take 5 days.", judge, { vars: { input: "How long do refunds take?" }, expected: "Refunds take five business days." }), judges);
+    expect(result).toMatchObject({ score: 0.75, pass: true });
+    expect(seen).toContain("CONTEXT:\nRefunds take five business days.");
+    expect(seen).toContain("How long do refunds take?");
   });
 
   it("fails github/similarity and github/groundedness when the case lacks what they compare with", async () => {

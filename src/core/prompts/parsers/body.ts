@@ -118,13 +118,15 @@ export function roleLineMarkers(body: string, headings: boolean): RoleMarker[] {
   return markers;
 }
 
-const DOTPROMPT_ROLE = /\{\{~?\s*role\s+(?:"([^"]*)"|'([^']*)')\s*~?\}\}/g;
+// `<<<dotprompt:role:user>>>` is what `{{role "user"}}` renders to; Dotprompt splits messages on
+// it, so templates may write it directly (google/dotprompt's Go example does).
+const DOTPROMPT_ROLE = /\{\{~?\s*role\s+(?:"([^"]*)"|'([^']*)')\s*~?\}\}|<<<dotprompt:role:([A-Za-z]+)>>>/g;
 
-/** Dotprompt `{{role "system"}}` markers. */
+/** Dotprompt `{{role "system"}}` and `<<<dotprompt:role:system>>>` markers. */
 export function dotpromptRoleMarkers(body: string): RoleMarker[] {
   const markers: RoleMarker[] = [];
   for (const m of body.matchAll(DOTPROMPT_ROLE)) {
-    markers.push({ start: m.index, end: m.index + m[0].length, role: m[1] ?? m[2] });
+    markers.push({ start: m.index, end: m.index + m[0].length, role: m[1] ?? m[2] ?? m[3] });
   }
   return markers;
 }

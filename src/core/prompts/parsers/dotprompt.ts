@@ -33,10 +33,11 @@ export function parseDotprompt(path: string, text: string, ctx: ParseContext): P
     }
   }
   if (r.record(["output"])) {
+    // Dotprompt allows any format name (Genkit has json, text, media, array, enum, jsonl and
+    // custom ones); only json and text map onto a response format, the rest stay in `raw`.
     const format = r.string(["output", "format"]);
     if (format === "json") fields.responseFormat = "json_object";
     else if (format === "text") fields.responseFormat = "text";
-    else if (format !== undefined) r.fail(["output", "format"], `\`output.format\` must be json or text; got ${JSON.stringify(format)}`, "warning");
     const schema = r.get(["output", "schema"]);
     if (schema !== undefined && schema !== null) {
       fields.jsonSchema = picoschemaToJsonSchema(schema, (message) => r.fail(["output", "schema"], message));

@@ -111,6 +111,7 @@ export class FieldReader {
   messages(path: YamlPath): PromptMessage[] {
     const list = this.list(path);
     const out: PromptMessage[] = [];
+    if (list?.length === 0) this.fail(path, `\`${fieldName(path)}\` is empty: a prompt needs at least one message`);
     list?.forEach((item, i) => {
       const at = [...path, i];
       if (!isRecord(item)) {
@@ -127,11 +128,20 @@ export class FieldReader {
             : `\`${fieldName([...at, "role"])}\` must be one of system, user, assistant, developer; got ${JSON.stringify(roleText)}`,
         );
       }
+      if (role !== undefined && typeof roleText === "string" && !GH_MODELS_ROLES.has(roleText.trim().toLowerCase())) {
+        // gh models only knows system/user/assistant: the same file would fail `gh models eval`.
+        this.fail([...at, "role"], `\`gh models\` rejects role ${JSON.stringify(roleText)} (it accepts system, user, assistant); PromptOps reads it as \`${role}\``, "warning");
+      }
       const content = item.content;
       if (typeof content !== "string") {
+        const parts = Array.isArray(content);
         this.fail(
           content === undefined ? at : [...at, "content"],
-          content === undefined ? `\`${fieldName(at)}\` has no \`content\`` : `\`${fieldName([...at, "content"])}\` must be a string, not ${describe(content)}`,
+          content === undefined
+            ? `\`${fieldName(at)}\` has no \`content\``
+            : parts
+              ? `\`${fieldName([...at, "content"])}\` is a list of content parts (OpenAI style); a .prompt.yml message's content must be one string (gh models rejects parts): write the text as a block (\`content: |\`)`
+              : `\`${fieldName([...at, "content"])}\` must be a string, not ${describe(content)}`,
         );
         return;
       }
@@ -222,6 +232,9 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return "a string";
   return `a ${typeof value}`;
 }
+
+/** The roles gh-models' loader accepts (case-insensitive); anything else fails `gh models run/eval`. */
+const GH_MODELS_ROLES = new Set(["system", "user", "assistant"]);
 
 /** Chat roles as written in files; `developer` is OpenAI's newer name for `system`. */
 export function roleOf(text: string): Role | undefined {

@@ -1,11 +1,12 @@
 // Prompty `.prompty` v1 (`model: {api, configuration, parameters}`, `inputs` map, `sample`)
-// and v2 (`model: {id, provider, connection, options}`, `inputs` list with `kind`), with a body
-// split into messages at `system:` / `user:` / `assistant:` lines.
+// and v2 (`model: {id, provider, connection, options}`, `inputSchema.properties` or an `inputs`
+// list with `kind`), with a body split into messages at `system:` / `user:` / `assistant:` lines.
 
-import type { Prompt } from "../model.js";
+import type { Prompt, VariableSpec } from "../model.js";
 import { roleLineMarkers } from "./body.js";
 import type { ParseContext } from "./context.js";
-import { buildPrompt, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
+import { buildPrompt, describe, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
+import type { YamlPath } from "./yaml.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 
 export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
@@ -16,7 +17,9 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
   readModel(r, fields);
-  if (r.has(["inputs"])) fields.variables = r.variables(["inputs"]);
+  // v2 (AgentSchema) declares inputs under `inputSchema.properties`; v1 under `inputs`.
+  if (r.has(["inputSchema"])) fields.variables = readInputs(r, ["inputSchema", "properties"]);
+  else if (r.has(["inputs"])) fields.variables = readInputs(r, ["inputs"]);
   readSample(r, fields);
   readPromptOps(r, [], fields);
 
@@ -88,4 +91,46 @@ function readSample(r: FieldReader, fields: PromptFields): void {
   else if (Array.isArray(sample)) fields.testData.push(...r.testData(["sample"]));
   else if (typeof sample === "string") r.fail(["sample"], "a `sample` file reference is not read; put the sample inline or in a golden set", "warning");
   else r.fail(["sample"], "`sample` must be a mapping of input values");
+}
+
+const TYPE_NAMES = new Set(["string", "number", "integer", "float", "boolean", "bool", "object", "array", "list", "thread", "image", "file"]);
+
+/**
+ * Prompty inputs as the Prompty runtime reads them: a mapping `name: {type|kind, description,
+ * required, default, sample}` or a list of `{name, kind, ...}` (v2 `inputSchema.properties`).
+ * A scalar value is the input's default (`lastName: Doe`), as the runtime's v1 migration does;
+ * a bare type name (`question: string`) is still read as the type, the common hand-written form.
+ * An input's `sample` is its default when it has none, again as the migration does.
+ */
+function readInputs(r: FieldReader, path: YamlPath): VariableSpec[] {
+  const value = r.get(path);
+  if (value === undefined || value === null) return [];
+  const entries: [string, unknown, YamlPath][] = [];
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => {
+      if (isRecord(item) && typeof item.name === "string" && item.name !== "") entries.push([item.name, item, [...path, i]]);
+      else r.fail([...path, i], `input ${i + 1} must be a mapping with a \`name\``);
+    });
+  } else if (isRecord(value)) {
+    for (const [name, spec] of Object.entries(value)) entries.push([name, spec, [...path, name]]);
+  } else {
+    r.fail(path, `\`${path.join(".")}\` must be a mapping of inputs or a list of them, not ${describe(value)}`);
+    return [];
+  }
+  return entries.map(([name, spec, at]) => {
+    const out: VariableSpec = { name, line: r.line(at) };
+    if (!isRecord(spec)) {
+      if (typeof spec === "string" && TYPE_NAMES.has(spec.trim().toLowerCase())) out.type = spec.trim();
+      else if (spec !== null && spec !== undefined) out.default = spec;
+      return out;
+    }
+    const type = spec.type ?? spec.kind;
+    if (typeof type === "string") out.type = type;
+    if (typeof spec.required === "boolean") out.required = spec.required;
+    else if (spec.required !== undefined) r.fail([...at, "required"], `\`required\` of input \`${name}\` must be true or false`);
+    if (typeof spec.description === "string") out.description = spec.description;
+    const fallback = spec.default !== undefined ? spec.default : spec.sample;
+    if (fallback !== undefined) out.default = fallback;
+    return out;
+  });
 }

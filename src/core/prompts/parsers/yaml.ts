@@ -113,7 +113,8 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
   let doc: Document;
   try {
     // logLevel "error": the core must not print yaml's console warnings; problems become diagnostics.
-    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: "error" });
+    // merge: gh-models reads .prompt.yml with yaml.v3, which applies `<<: *anchor` merge keys.
+    doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, logLevel: "error", merge: true });
   } catch (err) {
     ctx.error(firstLine, 1, `YAML could not be parsed: ${(err as Error).message}`, "yaml-syntax");
     return undefined;
