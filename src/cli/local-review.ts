@@ -73,6 +73,7 @@ export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     onProgress: io.isTTY ? progress.onProgress : undefined,
     now: () => performance.now(),
+    wallClock: Date.now,
   });
   return {
     models,

@@ -56,6 +56,7 @@ export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDe
         ...(cache ? { cache } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(extras.recordings ? { recordings: extras.recordings } : {}),
+        wallClock: Date.now,
       }),
     now: options.now ?? (() => performance.now()),
     log,

@@ -68,6 +68,12 @@ export interface PromptOpsConfig {
     openai: ProviderSettings;
     anthropic: ProviderSettings;
     github: ProviderSettings;
+    /** Azure OpenAI (`azure/<deployment>`); endpoint and key also from AZURE_OPENAI_ENDPOINT / AZURE_OPENAI_API_KEY. */
+    azure?: ProviderSettings;
+    /** Ollama's OpenAI-compatible API (`ollama/<model>`), default http://127.0.0.1:11434/v1. */
+    ollama?: ProviderSettings;
+    /** vLLM's OpenAI-compatible API (`vllm/<model>`), default http://127.0.0.1:8000/v1. */
+    vllm?: ProviderSettings;
     replay: ProviderSettings;
     /** Per `provider/model` prices, overriding the built-in table. */
     prices: Record<string, Price>;

@@ -12,7 +12,7 @@ function section(properties: Record<string, unknown>) {
   return { type: "object", additionalProperties: false, properties } as const;
 }
 
-const providerSettings = section({ baseUrl: str, apiKeyEnv: str, concurrency: positiveInt, file: str });
+const providerSettings = section({ baseUrl: str, apiKeyEnv: str, concurrency: positiveInt, file: str, apiVersion: str, org: str });
 
 const price = {
   type: "object",
@@ -35,6 +35,9 @@ export const CONFIG_SCHEMA = section({
     openai: providerSettings,
     anthropic: providerSettings,
     github: providerSettings,
+    azure: providerSettings,
+    ollama: providerSettings,
+    vllm: providerSettings,
     replay: providerSettings,
     prices: { type: "object", additionalProperties: price },
   }),

@@ -23,14 +23,17 @@ export interface ModelAccessOptions {
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
   sleep?: (ms: number) => Promise<void>;
+  /** Monotonic clock (ms) for latencies. */
   now?: () => number;
+  /** Wall clock (ms since the epoch), to read HTTP-date `retry-after` and rate-limit reset headers. */
+  wallClock?: () => number;
 }
 
 export function createModelAccess(options: ModelAccessOptions): ModelAccess {
   const { config } = options;
   const real: ProviderRegistry = options.replay
     ? replayRegistry(options.replay)
-    : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings });
+    : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings, ...(options.wallClock ? { now: options.wallClock } : {}) });
   const providers = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;
   const perProvider: Record<string, number> = {};
   for (const [name, settings] of Object.entries(config.providers)) {

@@ -36,6 +36,24 @@ describe("loadConfig", () => {
     expect(config.comment).toEqual(DEFAULT_CONFIG.comment);
   });
 
+  it("accepts the Azure, Ollama and vLLM provider sections and their settings", () => {
+    const { config, diagnostics } = loadConfig(
+      [
+        "providers:",
+        "  azure: { baseUrl: https://acme.openai.azure.com, apiVersion: 2024-10-21, apiKeyEnv: ACME_AZURE_KEY }",
+        "  github: { org: acme }",
+        "  ollama: { baseUrl: http://127.0.0.1:11434/v1, concurrency: 2 }",
+        "  vllm: { baseUrl: http://gpu-box:8000/v1 }",
+      ].join("\n"),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(config.providers.azure).toEqual({ baseUrl: "https://acme.openai.azure.com", apiVersion: "2024-10-21", apiKeyEnv: "ACME_AZURE_KEY" });
+    expect(config.providers.github.org).toBe("acme");
+    expect(config.providers.ollama?.concurrency).toBe(2);
+    const typo = loadConfig("providers:\n  azure: { apiVersoin: x }\n");
+    expect(typo.diagnostics.map((d) => [d.line, d.rule])).toEqual([[2, expect.any(String)]]);
+  });
+
   it("does not share objects with DEFAULT_CONFIG", () => {
     const { config } = loadConfig(undefined);
     config.prompts.include.push("x");
