@@ -127,6 +127,7 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
     // A stale approval does not count, so its reviewer is asked again.
     approvedBy: approving.filter((r) => !ownership.dismissStaleApprovals || r.commitId === headSha).map((r) => r.user),
     fallbackReviewers: ownership.fallbackReviewers,
+    repoOwner: target.repo.owner,
   };
   // Notices concern every changed prompt; requests only the ones still waiting, so a team whose
   // member already approved is not asked again after GitHub cleared its request.

@@ -13,6 +13,11 @@ export interface ReviewRequestInput {
   approvedBy: readonly string[];
   /** Requested when the author is a prompt's only owner (`ownership.fallbackReviewers`). */
   fallbackReviewers: readonly string[];
+  /**
+   * The organization owning the repository. GitHub can only request teams of that organization
+   * (the API takes bare slugs), so a team of another one is reported instead of requested.
+   */
+  repoOwner?: string;
 }
 
 export interface ReviewRequestPlan {
@@ -46,6 +51,15 @@ export function planReviewRequests(input: ReviewRequestInput): ReviewRequestPlan
       }
       case "team": {
         const slug = teamSlug(owner);
+        const org = owner.slice(1, owner.indexOf("/"));
+        if (input.repoOwner !== undefined && lower(org) !== lower(input.repoOwner)) {
+          if (seenInvalid.has(owner)) return;
+          seenInvalid.add(owner);
+          plan.notices.push(
+            `\`${owner}\` owns \`${promptId}\` but is a team of another organization than \`${input.repoOwner}\`: GitHub can only request teams of the repository's organization.`,
+          );
+          return;
+        }
         if (skipTeams.has(lower(slug))) return;
         skipTeams.add(lower(slug));
         plan.teams.push(slug);

@@ -22,6 +22,14 @@ describe("planReviewRequests", () => {
     expect(plan).toEqual({ users: ["alice", "bob"], teams: ["support-ai"], emails: [], notices: [] });
   });
 
+  it("requests only teams of the repository's organization, and says why not for others", () => {
+    const plan = planReviewRequests(
+      input({ repoOwner: "Acme", prompts: [{ promptId: "a", owners: ["@acme/support-ai", "@partner/reviewers"] }] }),
+    );
+    expect(plan.teams).toEqual(["support-ai"]);
+    expect(plan.notices).toEqual([expect.stringContaining("`@partner/reviewers` owns `a` but is a team of another organization")]);
+  });
+
   it("never requests the author, whatever the case of the login", () => {
     const plan = planReviewRequests(input({ author: "Alice", prompts: [{ promptId: "a", owners: ["@alice", "@bob"] }] }));
     expect(plan.users).toEqual(["bob"]);
