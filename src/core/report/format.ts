@@ -85,7 +85,7 @@ export function formatUsdDelta(delta: number | undefined): string {
   return `${sign(delta)}${formatUsd(delta)}`;
 }
 
-function groupThousands(n: number): string {
+export function groupThousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 

@@ -18,6 +18,7 @@ import {
   formatScoreDelta,
   formatUsd,
   formatUsdDelta,
+  groupThousands,
   plural,
   promptFiles,
   removedCaseIds,
@@ -168,6 +169,8 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
   }
   lines.push("", facts.join(" · "));
   lines.push("", `**Cases:** ${statusCounts(c)}`);
+  const usage = usageLine(c);
+  if (usage) lines.push("", usage);
 
   const findings = result.verdict.findings.filter((f) => f.promptId === c.promptId);
   if (findings.length > 0) {
@@ -186,6 +189,21 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
   }
   if (diagnostics.length > 0) lines.push("", "**Lint**", "", diagnosticList(diagnostics, seeAlso));
   return lines.join("\n");
+}
+
+/** Cost, tokens and latency of each side: `base → head` when both ran, else the one that did. */
+function usageLine(c: PromptComparison): string | undefined {
+  const sides = [c.base, c.head].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  if (sides.length === 0) return undefined;
+  const pair = (f: (s: (typeof sides)[number]) => string) => sides.map(f).join(" → ");
+  const tokens = (s: (typeof sides)[number]) =>
+    groupThousands(s.cases.reduce((sum, r) => sum + r.usage.input + r.usage.output, 0));
+  return [
+    `**Cost** ${pair((s) => formatUsd(s.costUsd))}`,
+    `**Tokens** ${pair(tokens)}`,
+    `**Latency p50** ${pair((s) => formatMs(s.latencyP50Ms))}`,
+    `**p95** ${pair((s) => formatMs(s.latencyP95Ms))}`,
+  ].join(" · ");
 }
 
 /** Keeps whole lines of a long text and says how many were left out. */

@@ -62,6 +62,16 @@ describe("renderComment", () => {
     expect(cells.slice(1)).toEqual(["modified", "0.80", "0.72", "▼ −0.08 · within noise", "100% → 80%", "+$0.00034", "+120 ms |"]);
   });
 
+  it("gives each prompt's cost, tokens and p50/p95 latency on both sides", () => {
+    const cmp = comparison("support/summary", [comparedCase("a", 0.5, 0.8)]);
+    cmp.base = { ...cmp.base!, costUsd: 0.0012, latencyP50Ms: 120, latencyP95Ms: 300 };
+    cmp.head = { ...cmp.head!, costUsd: 0.0015, latencyP50Ms: 140, latencyP95Ms: 1250 };
+    const md = renderComment(review([cmp]));
+    expect(md).toContain("**Cost** $0.0012 → $0.0015");
+    expect(md).toMatch(/\*\*Latency p50\*\* 120 ms → 140 ms · \*\*p95\*\* 300 ms → 1,250 ms/);
+    expect(md).toMatch(/\*\*Tokens\*\* [\d,]+ → [\d,]+/);
+  });
+
   it("shows ▲ for an improvement and ⚪ for a neutral verdict with its reason", () => {
     const up = review([comparison("a", [comparedCase("c", 0.5, 0.75)], { scoreDelta: 0.25, withinNoise: false, latencyP50DeltaMs: -35.4, costDeltaUsd: -1.5 })], {
       verdict: { conclusion: "neutral", title: "Model unreachable", findings: [], reasons: ["openai/gpt-4o-mini: 401 Unauthorized"] },
