@@ -4,7 +4,7 @@
 // "Request" (fixed by the head's explicit labels), and the head's new "security" intent pulls
 // four account and billing messages away from their label (the regression the gate should catch).
 
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createDemoRepo, DEMO_REPLAY, PACKAGE_ROOT } from "../src/cli/demo-repo.js";
 import { main } from "../src/cli/main.js";
@@ -72,6 +72,11 @@ try {
     isTTY: false,
     setExitCode: () => {},
   });
+  // A local server's latency is this machine's noise; a hosted model's grows with the tokens it
+  // writes, so the recordings get that shape and the demo shows no made-up latency change.
+  const recorded = JSON.parse(await readFile(DEMO_REPLAY, "utf8")) as Record<string, { usage: { output: number }; latencyMs: number }>;
+  for (const entry of Object.values(recorded)) entry.latencyMs = 180 + 12 * entry.usage.output;
+  await writeFile(DEMO_REPLAY, `${JSON.stringify(recorded, null, 2)}\n`);
   console.log(`recorded ${server.requests.length} answers (review exit code ${code})`);
 } finally {
   await repo.remove();
