@@ -4,7 +4,7 @@
 import type { Prompt } from "../model.js";
 import { dotpromptRoleMarkers } from "./body.js";
 import type { ParseContext } from "./context.js";
-import { buildPrompt, isRecord, normalizeParameters, readPromptOps } from "./fields.js";
+import { buildPrompt, isRecord, normalizeParameters, readNameAndModel, readPromptOps } from "./fields.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 import { picoschemaToJsonSchema, schemaVariables } from "./picoschema.js";
 
@@ -13,13 +13,7 @@ export function parseDotprompt(path: string, text: string, ctx: ParseContext): P
   if (!doc) return undefined;
   const { r, fields, split } = doc;
 
-  fields.name = r.string(["name"]);
-  fields.description = r.string(["description"]);
-  const model = r.string(["model"]);
-  if (model !== undefined) {
-    fields.model = model;
-    fields.positions.model = r.line(["model"]);
-  }
+  readNameAndModel(r, fields);
   const config = r.record(["config"]);
   if (config) fields.parameters = normalizeParameters(config);
 

@@ -317,11 +317,8 @@ export function readPromptOps(r: FieldReader, base: YamlPath, fields: PromptFiel
   if (r.has([...path, "evaluators"])) fields.evaluators.push(...r.evaluators([...path, "evaluators"]));
 }
 
-/**
- * The GitHub Models fields, used by `.prompt.yml` (at the document root) and `.prompt.md`
- * (in the front matter). `messages` is read by the caller since Markdown takes them from the body.
- */
-export function readGithubFields(r: FieldReader, fields: PromptFields): void {
+/** `name`, `description` and `model` at the document root, as GitHub Models and Dotprompt write them. */
+export function readNameAndModel(r: FieldReader, fields: PromptFields): void {
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
   const model = r.string(["model"]);
@@ -329,6 +326,14 @@ export function readGithubFields(r: FieldReader, fields: PromptFields): void {
     fields.model = model;
     fields.positions.model = r.line(["model"]);
   }
+}
+
+/**
+ * The GitHub Models fields, used by `.prompt.yml` (at the document root) and `.prompt.md`
+ * (in the front matter). `messages` is read by the caller since Markdown takes them from the body.
+ */
+export function readGithubFields(r: FieldReader, fields: PromptFields): void {
+  readNameAndModel(r, fields);
   const params = r.record(["modelParameters"]);
   if (params) fields.parameters = normalizeParameters(params);
   const format = r.string(["responseFormat"]);
