@@ -60,7 +60,7 @@ export async function listReviews(octokit: OctokitLike, pr: PullRef): Promise<Re
   })) as RestReview[];
   return reviews.map((r) => ({
     id: r.id,
-    // A deleted account shows as GitHub's placeholder user.
+    // A deleted account shows as GitHub's "ghost" user.
     user: r.user?.login ?? "ghost",
     state: r.state as Review["state"],
     commitId: r.commit_id ?? "",

@@ -1,13 +1,13 @@
-// Fills `{{name}}` placeholders in evaluator values and judge prompts from the case's row.
-// Deliberately GitHub Models' semantics (plain substitution, unknown placeholders left as
+// Fills `{{name}}` slots in evaluator values and judge prompts from the case's row.
+// Deliberately GitHub Models' semantics (plain substitution, unknown slots left as
 // written) rather than Handlebars, so `.prompt.yml` evaluators behave as in `gh models eval`.
 
 import type { ScoreContext } from "./types.js";
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+const SLOT = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
 export function fillTemplate(template: string, data: Record<string, unknown>): string {
-  return template.replace(PLACEHOLDER, (whole, key: string) => {
+  return template.replace(SLOT, (whole, key: string) => {
     if (!Object.prototype.hasOwnProperty.call(data, key)) return whole;
     return stringifyValue(data[key]);
   });
