@@ -51,7 +51,7 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
   const refs = promptTemplateRefs(prompt);
   for (const e of refs.errors) at(e.line, e.column, "error", "template-syntax", e.message);
   for (const l of refs.literal ?? []) {
-    at(l.line, 1, "notice", "template-literal", `message is not a Handlebars template (${l.reason}); it is rendered as \`gh models\` does: only exact {{name}} placeholders are filled`);
+    at(l.line, 1, "notice", "template-literal", `message is not a Handlebars template (${l.reason}); it is rendered as \`gh models\` does: only exact {{name}} slots are filled`);
   }
 
   // Partials: missing ones and cycles, reported at the `{{> name}}` that leads to them.

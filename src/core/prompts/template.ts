@@ -212,7 +212,7 @@ function templateError(err: unknown, text: string, startLine: number): TemplateE
  *
  * Dotprompt, Prompty and Markdown prompts are Handlebars. A GitHub `.prompt.yml` is Handlebars
  * too, since partials and conditionals there are a PromptOps extension, but gh-models itself only
- * replaces exact `{{name}}` placeholders and leaves every other `{{...}}` as text. So when
+ * replaces exact `{{name}}` slots and leaves every other `{{...}}` as text. So when
  * Handlebars cannot run a .prompt.yml message (a JSON example `{{"k": 1}}`, Go's `{{.Name}}`,
  * Jinja's `{{ x | upper }}`, `{{user name}}` calling a helper that does not exist), the message
  * is read the way gh does ("gh-literal") instead of failing lint and every render, which gh would
@@ -269,12 +269,12 @@ function unknownHelperCall(node: unknown): { name: string; loc: Loc } | undefine
   return undefined;
 }
 
-const GH_PLACEHOLDER = /\{\{([A-Za-z_$][\w$.-]*)\}\}/g;
+const GH_SLOT = /\{\{([A-Za-z_$][\w$.-]*)\}\}/g;
 
-/** The `{{name}}` placeholders gh-models would fill, as variables at file positions. */
+/** The `{{name}}` slots gh-models would fill, as variables at file positions. */
 function ghLiteralVariables(text: string, startLine: number): TemplateRef[] {
   const out: TemplateRef[] = [];
-  for (const m of text.matchAll(GH_PLACEHOLDER)) {
+  for (const m of text.matchAll(GH_SLOT)) {
     const before = text.slice(0, m.index);
     const lineIndex = before.split("\n").length - 1;
     out.push({ name: m[1], line: startLine + lineIndex, column: m.index - before.lastIndexOf("\n") });
