@@ -132,7 +132,7 @@ async function scoreCase(
   const scorers = golden.assert?.length
     ? [...plan.scorers, ...buildScorers({ evaluators: [], caseAsserts: golden.assert }).scorers]
     : plan.scorers;
-  const perRepeat: { scores: ScoreResult[]; score: number; pass: boolean }[] = [];
+  const perRepeat: { scores: ScoreResult[]; score: number; pass: boolean; error: boolean }[] = [];
   let latencyTotal = 0;
   for (const index of planned.requestIndex) {
     const outcome = outcomes[index]!;
@@ -158,13 +158,15 @@ async function scoreCase(
       scorers,
     );
     const combined = combineScores(scores);
-    perRepeat.push({ scores, score: combined.score, pass: combined.pass });
+    perRepeat.push({ scores, score: combined.score, pass: combined.pass, error: combined.error });
   }
   const passes = perRepeat.filter((r) => r.pass).length;
   return {
     ...base,
-    // Reports show the first repeat's scores; the case score averages every repeat.
-    scores: perRepeat[0]?.scores ?? [],
+    // Reports show the first repeat's scores, unless a later repeat's scorer could not run: those
+    // are shown instead, so the case counts as not evaluated rather than as a real low score.
+    // The case score averages every repeat.
+    scores: (perRepeat.find((r) => r.error) ?? perRepeat[0])?.scores ?? [],
     score: perRepeat.reduce((sum, r) => sum + r.score, 0) / Math.max(1, perRepeat.length),
     passes,
     pass: perRepeat.length > 0 && passes >= needed,

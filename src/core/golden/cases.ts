@@ -3,6 +3,7 @@
 
 import { createHash } from "node:crypto";
 import type { Diagnostic } from "../diagnostics.js";
+import { canonicalJson } from "../eval/request-key.js";
 import type { GoldenCase } from "./model.js";
 
 export type RowSource = { file: string; line: number; column?: number };
@@ -10,17 +11,6 @@ export type RowSource = { file: string; line: number; column?: number };
 /** A short id that does not change when the row's keys are reordered. */
 export function caseIdFor(vars: Record<string, unknown>): string {
   return createHash("sha256").update(canonicalJson(vars)).digest("hex").slice(0, 10);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -2,14 +2,13 @@
 // whose partials (transitively) or golden set changed even though their own file did not.
 
 import type { PromptOpsConfig } from "../config/model.js";
+import type { PromptChange } from "../eval/model.js";
 import type { ChangedPath } from "../files.js";
 import { goldenFormatOf } from "../golden/parse.js";
 import { promptMatcher, type Workspace } from "../workspace.js";
 import { defaultPromptId, partialNameOf } from "./formats.js";
 import type { Prompt } from "./model.js";
 import { partialClosure } from "./render.js";
-
-export type PromptChange = "added" | "modified" | "removed" | "renamed" | "dependency";
 
 export interface ChangedPrompt {
   id: string;

@@ -4,7 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { sortDiagnostics, type Diagnostic, type Severity } from "../diagnostics.js";
 import { goldenCandidates } from "../golden/locate.js";
-import { checkBump, isValidVersion } from "../versions/bump.js";
+import { checkBump, versionProblem } from "../versions/bump.js";
 import { idTagProblem } from "../versions/tags.js";
 import type { Workspace } from "../workspace.js";
 import type { Prompt } from "./model.js";
@@ -153,13 +153,12 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
     }
   }
 
-  if (prompt.version !== undefined && !isValidVersion(prompt.version)) {
-    const hint = /^v/i.test(prompt.version) && isValidVersion(prompt.version.slice(1)) ? `; write ${prompt.version.slice(1)}, without the "v"` : "; expected MAJOR.MINOR.PATCH, e.g. 1.0.0";
-    at(prompt.positions.version, 1, "error", "invalid-semver", `version "${prompt.version}" is not valid semver${hint}`);
-  }
+  const versionInvalid = prompt.version !== undefined ? versionProblem(prompt.version) : undefined;
+  if (versionInvalid !== undefined) at(prompt.positions.version, 1, "error", "invalid-semver", versionInvalid);
 
   if (ctx.base && config.versioning.requireBump) {
     const bump = checkBump(ctx.base, prompt, config.versioning.mode);
+    // An invalid version is reported above, whatever the mode.
     if (bump.diagnostic && bump.diagnostic.rule !== "invalid-semver") out.push(bump.diagnostic);
   }
 

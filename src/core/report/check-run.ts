@@ -3,6 +3,7 @@
 
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { CaseComparison, Conclusion, PromptComparison, ReviewResult } from "../eval/model.js";
+import { caseErrored, isScored } from "../eval/stats.js";
 import { plainText } from "./escape.js";
 import { formatDelta, formatScore, plural } from "./format.js";
 import { noticesBlock, omittedNote, reviewSections, safeUrl, statsLine, summaryTable, verdictHeading } from "./markdown.js";
@@ -83,8 +84,10 @@ function scoreReasons(c: CaseComparison): string {
 function caseAnnotation(p: PromptComparison, c: CaseComparison): Annotation | undefined {
   const head = c.head;
   if (!head) return undefined;
-  const failing = !head.error && !head.pass;
-  if (!head.error && !failing && c.status !== "regressed") return undefined;
+  // A case no scorer judged (none applies, or one could not run) neither passes nor fails.
+  const failing = isScored(head) && !head.pass;
+  const evaluatorError = !head.error && caseErrored(head);
+  if (!head.error && !evaluatorError && !failing && c.status !== "regressed") return undefined;
 
   let title: string;
   let message: string;
@@ -93,6 +96,11 @@ function caseAnnotation(p: PromptComparison, c: CaseComparison): Annotation | un
     level = "warning";
     title = `Case ${c.caseId}: model error`;
     message = `${p.promptId}: not scored, the model call failed (${head.error.kind}): ${head.error.message}`;
+  } else if (evaluatorError) {
+    level = "warning";
+    title = `Case ${c.caseId}: evaluator error`;
+    const reasons = head.scores.filter((s) => s.error).map((s) => `${s.name}: ${s.reason ?? "could not run"}`).join("; ");
+    message = `${p.promptId}: not scored, an evaluator could not run: ${reasons}`;
   } else {
     level = failing ? "failure" : "warning";
     const verb = c.status === "regressed" ? (failing ? "regressed and fails" : "regressed") : "fails";

@@ -1,7 +1,8 @@
 // JUnit XML for CI dashboards: one testsuite per prompt (its head side), one testcase per
-// golden case; failing or regressed cases are failures, model errors are errors.
+// golden case; failing or regressed cases are failures, model and evaluator errors are errors.
 
 import type { CaseComparison, PromptComparison, ReviewResult } from "../eval/model.js";
+import { caseErrored, isScored } from "../eval/stats.js";
 import { formatDelta, formatScore } from "./format.js";
 
 // Everything XML 1.0 forbids: C0 controls other than tab/newline/CR, lone surrogates,
@@ -43,6 +44,12 @@ function outcome(c: CaseComparison): Outcome {
   if (c.status === "removed" || !c.head) return { kind: "skipped", message: "removed from the golden set", type: "removed" };
   const head = c.head;
   if (head.error) return { kind: "error", message: `${head.error.kind}: ${head.error.message}`, type: head.error.kind };
+  if (caseErrored(head)) {
+    const reasons = head.scores.filter((s) => s.error).map((s) => `${s.name}: ${s.reason ?? "could not run"}`);
+    return { kind: "error", message: `evaluator could not run: ${reasons.join("; ")}`, type: "evaluator" };
+  }
+  // Nothing judged the output (no evaluator, no expected): neither a pass nor a failure.
+  if (!isScored(head)) return { kind: "skipped", message: "not scored: no evaluator applies and the case has no expected", type: "unscored" };
   const failing = head.scores.filter((s) => !s.pass).map((s) => `${s.name}: ${formatScore(s.score)}${s.reason ? ` (${s.reason})` : ""}`);
   if (!head.pass || c.status === "regressed") {
     const scores = c.base && !c.base.error ? `${formatScore(c.base.score)} -> ${formatScore(head.score)} (${formatDelta(c.delta).replace("\u2212", "-")})` : formatScore(head.score);

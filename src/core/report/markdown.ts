@@ -265,7 +265,8 @@ function caseSummary(c: CaseComparison): string {
   const score = (r: CaseResult | undefined) => (!r ? "—" : r.error ? "error" : `${formatScore(r.score)} ${r.pass ? "✅" : "❌"}`);
   let what: string;
   if (c.status === "new") what = `new: ${score(c.head)}`;
-  else if (c.status === "error") what = `error: ${escapeHtmlInline((c.head?.error ?? c.base?.error)?.kind ?? "unknown", { maxLength: 40 })}`;
+  // Without a model error on either side, the error is an evaluator (judge, embedder) that could not run.
+  else if (c.status === "error") what = `error: ${escapeHtmlInline((c.head?.error ?? c.base?.error)?.kind ?? "evaluator", { maxLength: 40 })}`;
   else what = `${c.status}: ${score(c.base)} → ${score(c.head)} (${formatDelta(c.delta)})`;
   return `${STATUS_EMOJI[c.status]} ${id} ${what}`;
 }

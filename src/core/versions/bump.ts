@@ -24,6 +24,13 @@ export function isValidVersion(version: string): boolean {
   return semver.valid(version) === version;
 }
 
+/** Why `version` is not accepted, with the fix; undefined when it is valid. */
+export function versionProblem(version: string): string | undefined {
+  if (isValidVersion(version)) return undefined;
+  const hint = /^v/i.test(version) && isValidVersion(version.slice(1)) ? `; write ${version.slice(1)}, without the "v"` : "; expected MAJOR.MINOR.PATCH, e.g. 1.0.0";
+  return `version "${version}" is not valid semver${hint}`;
+}
+
 /**
  * Compares a prompt's base and head. Metadata-only changes (owners, description, golden
  * set, ...) need no bump; an increase without a content change is allowed; a decrease is
@@ -46,14 +53,9 @@ export function checkBump(base: Prompt | undefined, head: Prompt, mode: "manual"
 
   if (mode === "auto") return { contentChanged, ...versions, status: base === undefined ? "new" : "ok" };
 
-  if (current !== undefined && !isValidVersion(current)) {
-    const hint = /^v/i.test(current) && isValidVersion(current.slice(1)) ? ` (write ${current.slice(1)}, without the "v")` : " (expected MAJOR.MINOR.PATCH, e.g. 1.0.0)";
-    return {
-      contentChanged,
-      ...versions,
-      status: "invalid-version",
-      diagnostic: at("invalid-semver", `version "${current}" is not valid semver${hint}.`),
-    };
+  const invalid = current !== undefined ? versionProblem(current) : undefined;
+  if (invalid !== undefined) {
+    return { contentChanged, ...versions, status: "invalid-version", diagnostic: at("invalid-semver", invalid) };
   }
   if (base === undefined) return { contentChanged, ...versions, status: "new" };
 

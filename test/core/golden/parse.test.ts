@@ -24,13 +24,16 @@ describe("parseGoldenFile", () => {
       [5, "golden-row", "error"],
     ]);
     expect(diagnostics[0]!.message).toMatch(/^invalid JSON/);
-    expect(diagnostics[0]!.column).toBeGreaterThan(1);
+    // At the stray `}` (0-based offset 19), not at the start of the line.
+    expect(diagnostics[0]!.column).toBe(20);
   });
 
   it("hashes variables into an id that does not depend on key order", () => {
     expect(caseIdFor({ a: 1, b: { c: 2, d: 3 } })).toBe(caseIdFor({ b: { d: 3, c: 2 }, a: 1 }));
     expect(caseIdFor({ a: 1 })).not.toBe(caseIdFor({ a: 2 }));
     expect(caseIdFor({ a: 1 })).toMatch(/^[0-9a-f]{10}$/);
+    // Pinned: ids name cases in reports and across base/head, so the recipe must not drift.
+    expect(caseIdFor({ ticket: "App crashes" })).toBe("3c94467c4f");
   });
 
   it("reports duplicate ids and identical rows, keeping the first", () => {

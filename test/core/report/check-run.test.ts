@@ -45,6 +45,19 @@ describe("renderCheckRun annotations", () => {
     expect(first.raw_details).toBe("head answer for regressed-fails");
   });
 
+  it("annotates a case whose evaluator could not run as not scored, and a case nothing scored not at all", () => {
+    const judgeDown = { name: "rubric", score: 0, pass: false, weight: 1, reason: "judge failed: 503", error: true };
+    const r = review([
+      comparison("support/summary", [
+        { caseId: "judged", status: "error", source: { file: "evals/s.jsonl", line: 2 }, head: caseResult("head", "judged", 0, "an answer", { scores: [judgeDown], pass: false }) },
+        { caseId: "unscored", status: "new", source: { file: "evals/s.jsonl", line: 3 }, head: caseResult("head", "unscored", 0, "an answer", { scores: [], pass: false }) },
+      ]),
+    ]);
+    expect(renderCheckRun(r).annotations.map((a) => [a.start_line, a.annotation_level, a.title, a.message])).toEqual([
+      [2, "warning", "Case judged: evaluator error", "support/summary: not scored, an evaluator could not run: rubric: judge failed: 503"],
+    ]);
+  });
+
   it("keeps messages short and caps the number of annotations", () => {
     const cases = Array.from({ length: 30 }, (_, i) => comparedCase(`c${i}`, 0.9, 0.1, { headOutput: "\u0007x".repeat(100_000) }));
     const out = renderCheckRun(review([comparison("p", cases)]), { maxAnnotations: 10 });

@@ -74,6 +74,21 @@ describe("renderJUnit", () => {
     expect(xml).toContain("<system-out>head answer for fine</system-out>");
   });
 
+  it("counts an evaluator that could not run as an error and an unscored case as skipped, not as failures", () => {
+    const judgeDown = { name: "rubric", score: 0, pass: false, weight: 1, reason: "judge failed: 503", error: true };
+    const xml = renderJUnit(
+      review([
+        comparison("p", [
+          { caseId: "judged", status: "error", head: caseResult("head", "judged", 0, "an answer", { scores: [judgeDown], pass: false }) },
+          { caseId: "unscored", status: "new", head: caseResult("head", "unscored", 0, "an answer", { scores: [], pass: false }) },
+        ]),
+      ]),
+    );
+    expect(xml).toContain('<testsuite name="p" tests="2" failures="0" errors="1" skipped="1"');
+    expect(xml).toContain('<error message="evaluator could not run: rubric: judge failed: 503" type="evaluator"/>');
+    expect(xml).toContain('<skipped message="not scored: no evaluator applies and the case has no expected"/>');
+  });
+
   it("escapes markup and strips characters XML 1.0 forbids", () => {
     const nasty = 'a<b>&c "q" \'s\' ]]> \u0000\u0001\u001b[31m\uFFFE \uD800 ok 😀\n</failure>';
     const r = review([comparison('id"<&>', [comparedCase(nasty, 0.9, 0.1, { headOutput: nasty, source: { file: nasty, line: 1 } })])]);

@@ -91,6 +91,15 @@ describe("renderComment", () => {
     expect(md).toContain("**Cases:** 2 regressed · 1 improved · 1 new · 1 error · 1 unchanged");
   });
 
+  it("names an evaluator that could not run as the error of a case whose model answered", () => {
+    const judgeDown = { name: "rubric", score: 0, pass: false, weight: 1, reason: "judge failed: 503", error: true };
+    const out = renderComment(
+      review([comparison("p", [{ caseId: "judged", status: "error", head: caseResult("head", "judged", 0, "an answer", { scores: [judgeDown], pass: false }) }])]),
+    );
+    expect(out).toContain("<code>judged</code> error: evaluator</summary>");
+    expect(out).toContain("| rubric | — | 0.00 ❌ — judge failed: 503 |");
+  });
+
   it("shows base and head output and per-evaluator scores inside the collapsed case", () => {
     const block = md.slice(md.indexOf("<code>refund-1</code>"), md.indexOf("</details>", md.indexOf("<code>refund-1</code>")));
     expect(block).toContain("```\nbase answer for refund-1\n```");
