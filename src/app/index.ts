@@ -3,16 +3,18 @@
 
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
+import { immutableReadStore, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "../workflows/deps.js";
 import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
 import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
 import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
 import { boundedMemoryCache } from "./bounded-cache.js";
+import { modelEnv } from "./env.js";
 import { retrySecondaryRateLimits } from "./secondary-limits.js";
 
 export interface PromptOpsAppOptions {
-  /** Provider keys and APP_ID; default `process.env`. */
+  /** Provider keys and APP_ID; default `process.env`. Only model settings reach the models (see `modelEnv`). */
   env?: Record<string, string | undefined>;
   /** Model response cache shared by all reviews; default: a bounded in-memory cache. */
   cache?: ResponseCache;
@@ -35,15 +37,25 @@ export const REVIEW_EVENTS = [
 
 export default function promptopsApp(app: Probot, options: AppFunctionOptions = {}): void {
   const env = options.env ?? process.env;
+  const models = modelEnv(env);
   const cache = options.cache ?? boundedMemoryCache();
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
+  // Every handler of one delivery gets its own Context but the same payload object: keyed on it,
+  // the reads are shared for as long as the delivery lives, and no longer.
+  const reads = new WeakMap<object, ImmutableReadStore>();
+  const readsOf = (payload: object): ImmutableReadStore => {
+    let store = reads.get(payload);
+    if (!store) reads.set(payload, (store = immutableReadStore()));
+    return store;
+  };
   const deps = (context: Context): WorkflowDeps => {
     const log = logOf(context);
     const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
     return workflowDepsFromOctokit(octokit, {
-      env,
+      env: models,
       cache,
       log,
+      reads: readsOf(context.payload),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(ownAppId !== undefined ? { appId: ownAppId } : {}),
     });

@@ -10,7 +10,8 @@ import { UsageError } from "./io.js";
 
 const MAX_OUTPUT = 512 * 1024 * 1024;
 
-function git(cwd: string, args: string[]): Promise<string> {
+/** Runs git in `cwd` and returns its stdout; failures become one-line UsageErrors. */
+export function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile("git", args, { cwd, maxBuffer: MAX_OUTPUT, encoding: "utf8" }, (error, stdout, stderr) => {
       if (error) reject(gitError(cwd, args, error, stderr));

@@ -5,6 +5,7 @@ import type { PromptOpsConfig } from "../core/config/model.js";
 import type { ResponseCache } from "../core/eval/cache.js";
 import type { ModelAccess } from "../core/eval/evaluate.js";
 import { createModelAccess } from "../core/eval/models.js";
+import { withImmutableReadCache, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
 import type { CheckRun, GitHubPort } from "../github/port.js";
 
@@ -43,12 +44,18 @@ export interface OctokitDepsOptions {
   fetch?: typeof fetch;
   now?: () => number;
   appId?: number;
+  /**
+   * Tree listings and file contents already read for this webhook delivery, shared by every
+   * handler of it (the review and the ownership sync read the same trees and files).
+   */
+  reads?: ImmutableReadStore;
 }
 
 export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDepsOptions): WorkflowDeps {
   const { env, log, cache } = options;
+  const port = createGitHubPort(octokit, { logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) } });
   return {
-    github: createGitHubPort(octokit, { logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) } }),
+    github: options.reads ? withImmutableReadCache(port, options.reads) : port,
     models: (config, extras = {}) =>
       createModelAccess({
         config,

@@ -12,14 +12,13 @@ import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "..
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type WorkflowLog } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
+import { OWNERS_CHECK_NAME } from "./owners-report.js";
+import { EVAL_CHECK_NAME } from "./review-pull-request.js";
 import { decideTags, tagPrefix } from "./tags-candidates.js";
 import { renderTagsComment, TAGS_MARKER, type TaggedVersion, type UntaggedPrompt } from "./tags-comment.js";
 import { approversOf, checkConclusion, evalScoresFrom } from "./tags-evidence.js";
 
 export { TAGS_MARKER } from "./tags-comment.js";
-
-export const OWNERS_CHECK = "promptops/owners";
-export const EVAL_CHECK = "promptops/eval";
 
 export interface TagMergedPromptsDeps {
   github: GitHubPort;
@@ -88,8 +87,8 @@ export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullR
   const ownRuns = async (name: string) => (await github.listCheckRuns(repo, pr.head.sha, name)).filter((r) => isOwnRun(r, deps.appId));
   const [existingTags, ownerRuns, evalRuns, reviews] = await Promise.all([
     github.listTags(repo, tagPrefix(versioning.tag)),
-    versioning.requireApproval ? ownRuns(OWNERS_CHECK) : Promise.resolve([] as CheckRun[]),
-    ownRuns(EVAL_CHECK),
+    versioning.requireApproval ? ownRuns(OWNERS_CHECK_NAME) : Promise.resolve([] as CheckRun[]),
+    ownRuns(EVAL_CHECK_NAME),
     github.listReviews(target),
   ]);
   const approved = checkConclusion(ownerRuns) === "success";

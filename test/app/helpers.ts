@@ -61,7 +61,8 @@ export interface TestApp {
 
 let delivery = 0;
 
-export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl?: string } = {}): Promise<TestApp> {
+/** `env` is added to the app's environment (APP_ID is always set). */
+export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
   const probot = new Probot({
     appId: APP_ID,
     privateKey: privateKey(),
@@ -70,7 +71,7 @@ export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl
     ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
   });
   const cache = memoryCache();
-  await probot.load((app, fnOptions) => promptopsApp(labelling(app), { ...fnOptions, env: { APP_ID: String(APP_ID) }, cache, retryAfterBaseMs: 1 }));
+  await probot.load((app, fnOptions) => promptopsApp(labelling(app), { ...fnOptions, env: { ...options.env, APP_ID: String(APP_ID) }, cache, retryAfterBaseMs: 1 }));
   return {
     probot,
     cache,

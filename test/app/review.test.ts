@@ -22,7 +22,9 @@ function setUp(commits: Record<string, Files>, pull: Partial<Parameters<FakeGitH
   return fake;
 }
 
-const reviewCalls = (fake: FakeGitHub) => fake.callsBy("review").filter((c) => c !== TOKEN);
+// Tree listings are shared with the ownership handler of the same delivery, so whichever handler
+// lists first makes the call; they are counted per delivery in their own test.
+const reviewCalls = (fake: FakeGitHub) => fake.callsBy("review").filter((c) => c !== TOKEN && !c.includes("/git/trees/"));
 const evalRuns = (fake: FakeGitHub) => fake.checkRuns.filter((r) => r.name === "promptops/eval");
 
 /** The calls one full review makes, in order: constant, whatever the number of prompts. */
@@ -32,9 +34,7 @@ const FULL_REVIEW = [
   `GET ${R}/pulls/${PR_NUMBER}/files`,
   `GET ${R}/commits/${SHA.head}/check-runs`, // a run of ours for this head already?
   `POST ${R}/check-runs`, // in_progress
-  `GET ${R}/git/trees/${SHA.base}`,
-  `GET ${R}/git/trees/${SHA.head}`,
-  "POST /graphql", // every prompt, partial and golden set of both sides
+  "POST /graphql", // the prompts, partials and golden sets of both sides not already read for this delivery
   `GET ${R}/pulls/${PR_NUMBER}`, // stale guard
   `GET ${R}/issues/${PR_NUMBER}/comments`,
 ];
@@ -113,6 +113,28 @@ describe("pull_request events", () => {
     expect(fifty.review.filter((c) => c === "POST /graphql")).toHaveLength(2);
     expect(fifty.all).toBe(one.all);
     expect(fifty.contentQueries).toBe(one.contentQueries);
+  });
+
+  it("lists each tree and reads each file once per delivery, though the review and the ownership sync both need them", async () => {
+    const base = baseFiles(3);
+    const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 2) });
+    const app = await testApp();
+    const trees = () => fake.calls.filter((c) => c.includes("/git/trees/")).sort();
+
+    await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+    // Both handlers did their whole job on the shared reads.
+    expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success"]);
+    expect(fake.checkRuns.filter((r) => r.name === "promptops/owners").map((r) => r.conclusion)).toEqual(["success"]);
+    expect(fake.callsBy("other")).toContain(`GET ${R}/pulls/${PR_NUMBER}/reviews`);
+    expect(trees()).toEqual([`GET ${R}/git/trees/${SHA.base}`, `GET ${R}/git/trees/${SHA.head}`]);
+    const prompt = `${SHA.head}:prompts/support/summary-1.prompt.yml`;
+    expect(fake.graphqlExpressions.filter((e) => e === prompt)).toHaveLength(1);
+    expect(fake.graphqlExpressions.length).toBe(new Set(fake.graphqlExpressions).size);
+
+    // The next delivery reads afresh: nothing outlives the delivery it was read for.
+    await app.receive("pull_request", pullRequestEvent("reopened", { base: SHA.base, head: SHA.head }));
+    expect(trees()).toEqual([`GET ${R}/git/trees/${SHA.base}`, `GET ${R}/git/trees/${SHA.base}`, `GET ${R}/git/trees/${SHA.head}`, `GET ${R}/git/trees/${SHA.head}`]);
+    expect(fake.graphqlExpressions.filter((e) => e === prompt)).toHaveLength(2);
   });
 
   it("turns a malformed prompt into an annotation and still reviews the others", async () => {
@@ -246,10 +268,13 @@ describe("pull_request events", () => {
   it("never leaves the check run in progress when something breaks mid-review", async () => {
     const base = baseFiles(1);
     const fake = setUp({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
-    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" }, caller: "review" });
-    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" }, caller: "review" });
+    // The listing is shared with the ownership handler, and a failed one is not kept: whether the
+    // review joins the first failure or asks again, it meets a 500.
+    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" } });
+    fake.failNext({ call: `GET ${R}/git/trees/${SHA.head}`, status: 500, body: { message: "Server Error" } });
     const app = await testApp();
-    await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+    // The ownership sync has no run to complete: its error fails the delivery, which GitHub may redeliver.
+    await expect(app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }))).rejects.toThrow("Server Error");
     const [run] = evalRuns(fake);
     expect(run!.history.map((h) => `${h.status}/${h.conclusion}`)).toEqual(["in_progress/null", "completed/failure"]);
     expect(run!.output.title).toBe("PromptOps could not finish the review");

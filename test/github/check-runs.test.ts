@@ -108,11 +108,16 @@ describe("check runs", () => {
       .get(`/repos/Codertocat/Hello-World/commits/${SHA}/check-runs`)
       .query({ check_name: "PromptOps", filter: "all", per_page: "100" })
       .reply(200, {
-        total_count: 2,
-        check_runs: [run({ id: 1, started_at: "2026-01-01T00:00:00Z" }), run({ id: 2, started_at: "2026-01-02T00:00:00Z" })],
+        total_count: 3,
+        check_runs: [
+          run({ id: 1, started_at: "2026-01-01T00:00:00Z" }),
+          run({ id: 2, started_at: "2026-01-03T00:00:00Z" }),
+          // A higher id is not newer: the start time decides.
+          run({ id: 3, started_at: "2026-01-02T00:00:00Z" }),
+        ],
       });
     const runs = await testPort().listCheckRuns(repo, SHA, "PromptOps");
-    expect(runs.map((r) => r.id)).toEqual([2, 1]);
+    expect(runs.map((r) => r.id)).toEqual([2, 3, 1]);
   });
 
   it("sends columns only on single-line annotations, as GitHub requires", async () => {

@@ -2,13 +2,12 @@
 // local tags and their audit records, newest version first.
 
 import type { Command } from "commander";
-import { execFile } from "node:child_process";
 import semver from "semver";
 import { readConfig } from "../../core/config/load.js";
 import { formatDiagnostic } from "../../core/diagnostics.js";
 import { parseAuditRecord, type AuditRecord } from "../../core/versions/audit.js";
 import { isValidVersion } from "../../core/versions/bump.js";
-import { repoRoot, workingTree } from "../git.js";
+import { git, repoRoot, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 
 export interface LocalTag {
@@ -140,14 +139,4 @@ function recordFacts(r: AuditRecord): string {
   const scores = r.scores.base !== undefined || r.scores.head !== undefined ? `, score ${score(r.scores.base)} -> ${score(r.scores.head)}` : "";
   const approvers = r.approvers.length > 0 ? `approved by ${r.approvers.join(", ")}` : "no approvals";
   return `PR #${r.pr.number} by ${r.author}, ${approvers}, eval ${r.verdict}${scores}`;
-}
-
-function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
-      const detail = stderr.split("\n").find((l) => l.trim() !== "")?.replace(/^(fatal|error): /, "") ?? error.message;
-      reject(new UsageError(`git ${args[0]} failed: ${detail}`));
-    });
-  });
 }
