@@ -40,6 +40,8 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const models = modelEnv(env);
   const cache = options.cache ?? boundedMemoryCache();
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
+  // Model endpoints from a repository's config get the operator's keys only when the operator says so.
+  const trustConfigEndpoints = env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true";
   // Every handler of one delivery gets its own Context but the same payload object: keyed on it,
   // the reads are shared for as long as the delivery lives, and no longer.
   const reads = new WeakMap<object, ImmutableReadStore>();
@@ -53,6 +55,7 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
     const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
     return workflowDepsFromOctokit(octokit, {
       env: models,
+      trustConfigEndpoints,
       cache,
       log,
       reads: readsOf(context.payload),

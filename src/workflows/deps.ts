@@ -44,6 +44,8 @@ export interface OctokitDepsOptions {
   fetch?: typeof fetch;
   now?: () => number;
   appId?: number;
+  /** Whether a repository's `providers.<name>.baseUrl` may receive the host's model keys (default false). */
+  trustConfigEndpoints?: boolean;
   /**
    * Tree listings and file contents already read for this webhook delivery, shared by every
    * handler of it (the review and the ownership sync read the same trees and files).
@@ -63,6 +65,7 @@ export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDe
         ...(cache ? { cache } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(extras.recordings ? { recordings: extras.recordings } : {}),
+        trustConfigEndpoints: options.trustConfigEndpoints ?? false,
         wallClock: Date.now,
       }),
     now: options.now ?? (() => performance.now()),

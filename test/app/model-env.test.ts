@@ -73,7 +73,8 @@ describe("a repository config naming the App's secrets as its model key", () => 
     return fake;
   }
 
-  const env = { WEBHOOK_SECRET: "s3cret-webhook", PRIVATE_KEY: privateKey(), TEAM_API_KEY: "team-key" };
+  // These repositories' endpoints are allowed by the operator; the default is covered below.
+  const env = { WEBHOOK_SECRET: "s3cret-webhook", PRIVATE_KEY: privateKey(), TEAM_API_KEY: "team-key", PROMPTOPS_TRUST_REPO_ENDPOINTS: "true" };
   const authorizations = () => server.requests.map((r) => String(r.headers.authorization));
 
   it.each(["WEBHOOK_SECRET", "PRIVATE_KEY"])("never sends %s to the model server", async (variable) => {
@@ -97,5 +98,17 @@ describe("a repository config naming the App's secrets as its model key", () => 
 
     expect(fake.checkRuns.find((r) => r.name === "promptops/eval")?.conclusion).toBe("success");
     expect(new Set(authorizations())).toEqual(new Set(["Bearer team-key"]));
+  });
+
+  it("by default sends nothing to an endpoint the repository's config chose, and says why", async () => {
+    const fake = repository("OPENAI_API_KEY");
+    const app = await testApp({ env: { OPENAI_API_KEY: "sk-operator", PRIVATE_KEY: privateKey() } });
+    await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+
+    expect(server.requests).toHaveLength(0);
+    const run = fake.checkRuns.find((r) => r.name === "promptops/eval");
+    expect(run?.conclusion).toBe("neutral");
+    expect(JSON.stringify(run?.output)).toContain("providers.openai.baseUrl is set by the repository's config");
+    expect(JSON.stringify(fake)).not.toContain("sk-operator");
   });
 });

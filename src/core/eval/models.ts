@@ -19,6 +19,8 @@ export interface ModelAccessOptions {
   recordings?: Record<string, unknown>;
   /** Receives every response a provider sends, to write a recordings file (`--record`). */
   record?: (key: string, response: RecordedResponse) => void;
+  /** May `providers.<name>.baseUrl` from the repository receive this host's keys? (default true) */
+  trustConfigEndpoints?: boolean;
   /** Overrides `providers.concurrency` (`--concurrency`). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -33,7 +35,10 @@ export function createModelAccess(options: ModelAccessOptions): ModelAccess {
   const { config } = options;
   const real: ProviderRegistry = options.replay
     ? replayRegistry(options.replay)
-    : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings, ...(options.wallClock ? { now: options.wallClock } : {}) });
+    : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings,
+        ...(options.trustConfigEndpoints !== undefined ? { trustConfigEndpoints: options.trustConfigEndpoints } : {}),
+        ...(options.wallClock ? { now: options.wallClock } : {}),
+      });
   const providers = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;
   const perProvider: Record<string, number> = {};
   for (const [name, settings] of Object.entries(config.providers)) {

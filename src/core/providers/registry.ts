@@ -27,6 +27,13 @@ export interface ProvidersOptions {
   fetch?: typeof fetch;
   /** Wall clock, only to read HTTP-date `retry-after` headers. */
   now?: () => number;
+  /**
+   * Whether `providers.<name>.baseUrl` from the repository's config may receive this host's keys
+   * (default true: the CLI runs a user's own repository). The App sets it false unless its
+   * operator allows it: otherwise any installation could point a provider at its own server
+   * and be sent the operator's API key.
+   */
+  trustConfigEndpoints?: boolean;
   /** Contents of the replay file (`providers.replay.file`), for models written `replay/...`. */
   recordings?: Record<string, unknown>;
 }
@@ -113,9 +120,22 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
   const built = new Map<string, ModelProvider>();
   const transport = options.fetch ?? localFetch();
 
-  function baseUrlFor(name: keyof typeof DEFAULT_BASE_URLS, envName?: string): string {
+  /** The repository's `providers.<name>.baseUrl`, when this host accepts endpoints from it. */
+  function configuredUrl(name: string): string | undefined {
     const configured = settingsFor(name).baseUrl;
-    if (configured) return checkUrl(configured, `providers.${name}.baseUrl`);
+    if (!configured) return undefined;
+    if (options.trustConfigEndpoints === false) {
+      throw new ProviderError(
+        "config",
+        `providers.${name}.baseUrl is set by the repository's config, but this host sends its model keys only to endpoints its operator configured; ask the operator to set the endpoint, or to allow repository endpoints`,
+      );
+    }
+    return checkUrl(configured, `providers.${name}.baseUrl`);
+  }
+
+  function baseUrlFor(name: keyof typeof DEFAULT_BASE_URLS, envName?: string): string {
+    const configured = configuredUrl(name);
+    if (configured) return configured;
     const fromEnv = envName ? env[envName] : undefined;
     if (fromEnv) return checkUrl(fromEnv, envName!);
     return DEFAULT_BASE_URLS[name];
@@ -162,11 +182,11 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       }
       case "azure": {
         const settings = settingsFor("azure");
-        const endpoint = settings.baseUrl
-          ? checkUrl(settings.baseUrl, "providers.azure.baseUrl")
-          : env.AZURE_OPENAI_ENDPOINT
+        const endpoint =
+          configuredUrl("azure") ??
+          (env.AZURE_OPENAI_ENDPOINT
             ? checkUrl(env.AZURE_OPENAI_ENDPOINT, "AZURE_OPENAI_ENDPOINT")
-            : undefined;
+            : undefined);
         if (!endpoint) {
           throw new ProviderError(
             "config",

@@ -115,6 +115,29 @@ describe("openai provider", () => {
     expect(server.requests[0].headers.authorization).toBe("Bearer azure-key");
   });
 
+  it("refuses an endpoint from the repository's config when the host does not trust them, keeping its own", async () => {
+    const untrusting = (edit: (c: PromptOpsConfig) => void) =>
+      createProviders({ config: config(edit), env: { OPENAI_API_KEY: "sk-host", OPENAI_BASE_URL: `${server.url}/v1`, AZURE_OPENAI_API_KEY: "az" }, trustConfigEndpoints: false });
+    for (const [model, edit] of [
+      ["openai/gpt-4o", (c: PromptOpsConfig) => (c.providers.openai.baseUrl = "https://collector.example/v1")],
+      ["azure/prod", (c: PromptOpsConfig) => (c.providers.azure = { baseUrl: "https://collector.example" })],
+    ] as const) {
+      const error = (() => {
+        try {
+          untrusting(edit).resolve(model);
+        } catch (e) {
+          return e as ProviderError;
+        }
+        throw new Error("expected resolve to fail");
+      })();
+      expect(error.kind).toBe("config");
+      expect(error.message).toMatch(/baseUrl is set by the repository's config/);
+    }
+    // The host's own endpoint (from its environment) still works.
+    await complete(untrusting(() => {}), request("openai/gpt-4o"));
+    expect(server.requests[0].headers.authorization).toBe("Bearer sk-host");
+  });
+
   it("leaves the cost unset for a model missing from the price table", async () => {
     const registry = createProviders({ config: config((c) => (c.providers.openai.baseUrl = `${server.url}/v1`)), env: {} });
     const response = await complete(registry, request("openai/my-finetune"));
