@@ -5,12 +5,23 @@
 import { Agent, request as httpRequest, type OutgoingHttpHeaders } from "node:http";
 
 /**
- * A fetch for the SDKs' JSON calls: http: URLs with a string or byte body go over one
+ * One keep-alive agent for the process: every review builds its providers anew, and an agent
+ * each would leave idle sockets behind. A server that restarts resets its idle sockets: that is
+ * no request's error, so it only ends the socket (an unheard socket error would end the process).
+ */
+const agent = new Agent({ keepAlive: true });
+const guarded = new WeakSet<object>();
+agent.on("free", (socket) => {
+  if (guarded.has(socket)) return;
+  guarded.add(socket);
+  socket.on("error", () => socket.destroy());
+});
+
+/**
+ * A fetch for the SDKs' JSON calls: http: URLs with a string or byte body go over the shared
  * keep-alive agent; anything else (https, streams, Request objects) goes to `fallback`.
  */
 export function localFetch(fallback?: typeof fetch): typeof fetch {
-  const agent = new Agent({ keepAlive: true });
-
   const fetchLocal = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
     const simpleBody = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array;
