@@ -96,13 +96,15 @@ async function evaluateAndCompare(
   const { base, head } = input;
   const runs: { prompt: ChangedPrompt; head?: number; base?: number }[] = [];
   const sideRuns: SideRun[] = [];
+  const headPartials = partialTexts(head);
+  const basePartials = partialTexts(base);
   for (const prompt of prompts) {
     const entry: (typeof runs)[number] = { prompt };
     // Both sides run the head's golden set, so cases added by the change count on both.
     const golden: GoldenSet | undefined = prompt.head ? head.golden.get(prompt.path) : undefined;
     if (prompt.head && golden) {
-      entry.head = sideRuns.push({ side: "head", prompt: prompt.head, golden, partials: partialTexts(head) }) - 1;
-      if (prompt.base) entry.base = sideRuns.push({ side: "base", prompt: prompt.base, golden, partials: partialTexts(base) }) - 1;
+      entry.head = sideRuns.push({ side: "head", prompt: prompt.head, golden, partials: headPartials }) - 1;
+      if (prompt.base) entry.base = sideRuns.push({ side: "base", prompt: prompt.base, golden, partials: basePartials }) - 1;
     }
     runs.push(entry);
   }
