@@ -95,6 +95,9 @@ function checkPrompt(comparison: PromptComparison, gates: GateConfig, findings: 
     const increase = (head.costUsd - base.costUsd) / base.costUsd;
     const passed = increase <= gates.maxCostIncrease + EPSILON;
     add("maxCostIncrease", passed, `cost ${increase >= 0 ? "+" : ""}${percent(increase)} ${passed ? "within" : "over"} the allowed +${percent(gates.maxCostIncrease)}`);
+  } else if (gates.maxCostIncrease !== undefined && base && head.costUsd > 0) {
+    // No relative increase exists from zero; a model missing from the price table also costs 0.
+    add("maxCostIncrease", true, "not checked: the base side has no known cost (a free model, or one missing from the price table)");
   }
 }
 

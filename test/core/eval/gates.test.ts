@@ -67,6 +67,13 @@ describe("decideVerdict", () => {
     ]);
   });
 
+  it("says maxCostIncrease was not checked when the base has no known cost", () => {
+    const unpricedBase: CaseSpec[] = [{ score: 1, costUsd: 0 }];
+    const pricedHead: CaseSpec[] = [{ score: 1, costUsd: 0.002 }];
+    const verdict = decideVerdict([compare("summary", unpricedBase, pricedHead)], gates({ maxCostIncrease: 0.2 }), clean);
+    expect(verdict.findings.find((f) => f.gate === "maxCostIncrease")).toMatchObject({ passed: true, message: expect.stringMatching(/^not checked: the base side has no known cost/) });
+  });
+
   it("fails a changed prompt without golden cases when requireGolden is on, and ignores removed prompts", () => {
     const noGolden = compare("new-prompt", undefined, [], "added");
     const removed = compare("old-prompt", scores(0, 0), undefined, "removed");
