@@ -150,7 +150,7 @@ async function scoreCase(
         output: response.output,
         vars: golden.vars,
         ...(golden.expected !== undefined ? { expected: golden.expected } : {}),
-        costUsd: response.costUsd ?? 0,
+        ...(response.costUsd !== undefined ? { costUsd: response.costUsd } : {}),
         latencyMs: response.latencyMs,
         judge: ports.judge,
         ...(ports.embed ? { embed: ports.embed } : {}),

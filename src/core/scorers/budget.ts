@@ -2,7 +2,11 @@
 
 import type { ScorerOutcome } from "./types.js";
 
-export function checkCost(costUsd: number, maxUsd: number): ScorerOutcome {
+/** An unknown cost (a model missing from the price table) cannot pass a budget: it is an error. */
+export function checkCost(costUsd: number | undefined, maxUsd: number): ScorerOutcome {
+  if (costUsd === undefined) {
+    return { score: 0, pass: false, error: true, reason: "cost unknown: the model is not in the price table (add it under providers.prices)" };
+  }
   const pass = costUsd <= maxUsd;
   return { score: pass ? 1 : 0, pass, reason: `cost $${formatUsd(costUsd)} (at most $${formatUsd(maxUsd)})` };
 }

@@ -14,7 +14,8 @@ export interface ScoreContext {
   /** The case's variables (the golden row without `expected`). */
   vars: Record<string, unknown>;
   expected?: string;
-  costUsd: number;
+  /** Undefined when the model has no known price. */
+  costUsd?: number;
   latencyMs: number;
   judge: Judge;
   embed?: Embedder;

@@ -232,6 +232,12 @@ describe("promptfoo-style assertions", () => {
     expect(results[1].reason).toContain("1200 ms");
   });
 
+  it("does not pass a cost budget when the model's price is unknown: the score is an error", async () => {
+    const [result] = await run("- type: cost\n  threshold: 0.005", "Paris", { costUsd: undefined });
+    expect(result).toMatchObject({ pass: false, error: true });
+    expect(result!.reason).toContain("price table");
+  });
+
   it("uses metric as the name and keeps weights", async () => {
     const results = await run("- type: contains\n  value: Paris\n  metric: names-city\n  weight: 3", "Paris");
     expect(results[0]).toMatchObject({ name: "names-city", weight: 3, pass: true });
