@@ -1,43 +1,22 @@
 // Provider endpoints as their APIs document them: Azure OpenAI (deployment paths and v1),
 // GitHub Models with organization attribution, and the rate-limit headers of OpenAI and Anthropic.
 
-import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
 import { parseRateLimitReset } from "../../../src/core/providers/errors.js";
-import { ProviderError, type ModelRequest } from "../../../src/core/providers/port.js";
+import type { ModelRequest } from "../../../src/core/providers/port.js";
 import { azureTarget, createProviders, githubOrgBaseUrl } from "../../../src/core/providers/registry.js";
-import { startModelServer, type ModelServer } from "../../support/model-server.js";
-
-function config(edit: (c: PromptOpsConfig) => void = () => {}): PromptOpsConfig {
-  const c = structuredClone(DEFAULT_CONFIG);
-  edit(c);
-  return c;
-}
+import { type ModelServer } from "../../support/model-server.js";
+import { complete, config, failureOf, localServerPerTest } from "./helpers.js";
 
 function request(model: string, parameters: Record<string, unknown> = {}): ModelRequest {
   return { model, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Refund order 77?" }], parameters, repeat: 0 };
 }
 
-async function complete(registry: ReturnType<typeof createProviders>, req: ModelRequest) {
-  const { provider, modelName } = registry.resolve(req.model);
-  return provider.complete({ ...req, modelName });
-}
 
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
+const local = localServerPerTest();
 let server: ModelServer;
-beforeEach(async () => {
-  server = await startModelServer();
-});
-afterEach(async () => {
-  await server.close();
+beforeEach(() => {
+  server = local.current;
 });
 
 describe("azure provider", () => {

@@ -1,13 +1,8 @@
-import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
+import type { PromptOpsConfig } from "../../../src/core/config/model.js";
 import { ProviderError, type ModelRequest } from "../../../src/core/providers/port.js";
 import { createProviders } from "../../../src/core/providers/registry.js";
 import { startModelServer, type Fault, type ModelServer } from "../../support/model-server.js";
-
-function config(edit: (c: PromptOpsConfig) => void = () => {}): PromptOpsConfig {
-  const c = structuredClone(DEFAULT_CONFIG);
-  edit(c);
-  return c;
-}
+import { complete, config, failureOf, localServerPerTest } from "./helpers.js";
 
 function request(model: string, overrides: Partial<ModelRequest> = {}): ModelRequest {
   return {
@@ -22,27 +17,12 @@ function request(model: string, overrides: Partial<ModelRequest> = {}): ModelReq
   };
 }
 
-async function complete(registry: ReturnType<typeof createProviders>, req: ModelRequest) {
-  const { provider, modelName } = registry.resolve(req.model);
-  return provider.complete({ ...req, modelName });
-}
 
-async function failureOf(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to fail");
-}
 
+const local = localServerPerTest();
 let server: ModelServer;
-beforeEach(async () => {
-  server = await startModelServer();
-});
-afterEach(async () => {
-  await server.close();
+beforeEach(() => {
+  server = local.current;
 });
 
 describe("openai provider", () => {
