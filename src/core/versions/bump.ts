@@ -71,29 +71,18 @@ export function checkBump(base: Prompt | undefined, head: Prompt, mode: "manual"
     };
   }
   if (!contentChanged) return { contentChanged, ...versions, status: "ok" };
+  const missingBump = (message: string) => ({ contentChanged, ...versions, status: "missing-bump" as const, diagnostic: at("version-bump", message) });
   if (current === undefined) {
-    return {
-      contentChanged,
-      ...versions,
-      status: "missing-bump",
-      diagnostic: at(
-        "version-bump",
-        previous === undefined
-          ? "the prompt's content changed but it has no version; add promptops.version (e.g. 1.0.0)."
-          : `the prompt's content changed but its version was removed (was ${previous}); set a version above ${previous}.`,
-      ),
-    };
+    return missingBump(
+      previous === undefined
+        ? "the prompt's content changed but it has no version; add promptops.version (e.g. 1.0.0)."
+        : `the prompt's content changed but its version was removed (was ${previous}); set a version above ${previous}.`,
+    );
   }
   if (comparable && !semver.gt(current, previous)) {
-    return {
-      contentChanged,
-      ...versions,
-      status: "missing-bump",
-      diagnostic: at(
-        "version-bump",
-        `the prompt's content changed but its version is still ${current}; bump it (e.g. ${semver.inc(previous, "patch")} for a fix, ${semver.inc(previous, "minor")} for a new behaviour).`,
-      ),
-    };
+    return missingBump(
+      `the prompt's content changed but its version is still ${current}; bump it (e.g. ${semver.inc(previous, "patch")} for a fix, ${semver.inc(previous, "minor")} for a new behaviour).`,
+    );
   }
   return { contentChanged, ...versions, status: "ok" };
 }
