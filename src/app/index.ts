@@ -3,6 +3,7 @@
 
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
+import { createRedactor, secretsFrom } from "../core/redact.js";
 import { immutableReadStore, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "../workflows/deps.js";
 import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
@@ -42,6 +43,8 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
   // Model endpoints from a repository's config get the operator's keys only when the operator says so.
   const trustConfigEndpoints = env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true";
+  // The private key, webhook secret and model keys never reach a log line or a GitHub write.
+  const redactor = createRedactor(secretsFrom(env));
   // Every handler of one delivery gets its own Context but the same payload object: keyed on it,
   // the reads are shared for as long as the delivery lives, and no longer.
   const reads = new WeakMap<object, ImmutableReadStore>();
@@ -56,6 +59,7 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
     return workflowDepsFromOctokit(octokit, {
       env: models,
       trustConfigEndpoints,
+      redactor,
       cache,
       log,
       reads: readsOf(context.payload),

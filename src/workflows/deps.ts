@@ -5,6 +5,7 @@ import type { PromptOpsConfig } from "../core/config/model.js";
 import type { ResponseCache } from "../core/eval/cache.js";
 import type { ModelAccess } from "../core/eval/evaluate.js";
 import { createModelAccess } from "../core/eval/models.js";
+import { NO_REDACTION, type Redactor } from "../core/redact.js";
 import { withImmutableReadCache, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
 import type { CheckRun, GitHubPort } from "../github/port.js";
@@ -51,11 +52,19 @@ export interface OctokitDepsOptions {
    * handler of it (the review and the ownership sync read the same trees and files).
    */
   reads?: ImmutableReadStore;
+  /** Masks the host's secrets in every GitHub write, log line and model answer. */
+  redactor?: Redactor;
 }
 
 export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDepsOptions): WorkflowDeps {
-  const { env, log, cache } = options;
-  const port = createGitHubPort(octokit, { logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) } });
+  const { env, cache } = options;
+  const redactor = options.redactor ?? NO_REDACTION;
+  const log = redactingLog(options.log, redactor);
+  const port = createGitHubPort(octokit, {
+    logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) },
+    redactor,
+    ...(options.appId !== undefined ? { identity: { appId: options.appId } } : {}),
+  });
   return {
     github: options.reads ? withImmutableReadCache(port, options.reads) : port,
     models: (config, extras = {}) =>
@@ -66,11 +75,24 @@ export function workflowDepsFromOctokit(octokit: OctokitLike, options: OctokitDe
         ...(options.fetch ? { fetch: options.fetch } : {}),
         ...(extras.recordings ? { recordings: extras.recordings } : {}),
         trustConfigEndpoints: options.trustConfigEndpoints ?? false,
+        ...(options.redactor ? { redactor: options.redactor } : {}),
         wallClock: Date.now,
       }),
     now: options.now ?? (() => performance.now()),
     log,
     ...(options.appId !== undefined ? { appId: options.appId } : {}),
+  };
+}
+
+/** `log` with secrets masked in every line. */
+export function redactingLog(log: WorkflowLog, redactor: Redactor): WorkflowLog {
+  if (redactor.secrets.length === 0) return log;
+  const r = (m: string) => redactor.redact(m);
+  return {
+    info: (m) => log.info(r(m)),
+    warn: (m) => log.warn(r(m)),
+    error: (m) => log.error(r(m)),
+    ...(log.debug ? { debug: (m: string) => log.debug!(r(m)) } : {}),
   };
 }
 
