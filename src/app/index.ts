@@ -4,6 +4,7 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
 import { createRedactor, secretsFrom } from "../core/redact.js";
+import { proxiedFetch } from "../net/proxy.js";
 import { immutableReadStore, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { workflowDepsFromOctokit, type WorkflowDeps, type WorkflowLog } from "../workflows/deps.js";
 import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
@@ -19,7 +20,7 @@ export interface PromptOpsAppOptions {
   env?: Record<string, string | undefined>;
   /** Model response cache shared by all reviews; default: a bounded in-memory cache. */
   cache?: ResponseCache;
-  /** For model providers (tests point it at a local server). */
+  /** For model providers; default: through the proxy of HTTPS_PROXY / NO_PROXY when set. */
   fetch?: typeof fetch;
   /** This app's id, to recognise its own check runs; default `env.APP_ID`. */
   appId?: number;
@@ -45,6 +46,7 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const trustConfigEndpoints = env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true";
   // The private key, webhook secret and model keys never reach a log line or a GitHub write.
   const redactor = createRedactor(secretsFrom(env));
+  const modelFetch = options.fetch ?? proxiedFetch(env);
   // Every handler of one delivery gets its own Context but the same payload object: keyed on it,
   // the reads are shared for as long as the delivery lives, and no longer.
   const reads = new WeakMap<object, ImmutableReadStore>();
@@ -63,7 +65,7 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
       cache,
       log,
       reads: readsOf(context.payload),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(modelFetch ? { fetch: modelFetch } : {}),
       ...(ownAppId !== undefined ? { appId: ownAppId } : {}),
     });
   };

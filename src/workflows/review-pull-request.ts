@@ -6,7 +6,7 @@ import { loadConfig } from "../core/config/load.js";
 import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
-import type { FileBlob, TreeReader } from "../core/files.js";
+import { unreadableReason, type FileBlob, type TreeReader } from "../core/files.js";
 import { goldenCandidates } from "../core/golden/locate.js";
 import { relevantPaths } from "../core/prompts/detect.js";
 import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.js";
@@ -216,7 +216,7 @@ async function readRules(github: GitHubPort, repo: RepoRef, baseSha: string): Pr
   const blob: FileBlob = files.get(`${baseSha}:${CONFIG_PATH}`) ?? { kind: "missing" };
   if (blob.kind === "missing") return { ...loadConfig(undefined, CONFIG_PATH), missing: true };
   if (blob.kind !== "text") {
-    const why = blob.kind === "binary" ? "is binary, not YAML" : `is too large to read (${blob.size} bytes)`;
+    const why = blob.kind === "binary" ? "is binary, not YAML" : unreadableReason(blob);
     return {
       ...loadConfig(undefined, CONFIG_PATH),
       diagnostics: [{ file: CONFIG_PATH, line: 1, column: 1, severity: "error", message: `the config ${why}`, rule: "config-syntax" }],

@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import type { TreeReader } from "../files.js";
+import { unreadableReason, type TreeReader } from "../files.js";
 import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
 import { CONFIG_SCHEMA } from "./schema.js";
 
@@ -93,7 +93,7 @@ export async function readConfig(tree: TreeReader, file: string = CONFIG_PATH): 
     default:
       return {
         config: defaults(),
-        diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `the config file is ${blob.kind === "binary" ? "not text" : "too large"}`, rule: "config-syntax" }],
+        diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `the config file ${unreadableReason(blob)}`, rule: "config-syntax" }],
       };
   }
 }
