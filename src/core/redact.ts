@@ -12,10 +12,12 @@ export const MASK = "***";
 const MIN_SECRET_LENGTH = 8;
 
 /**
- * Environment variables whose values are secrets: every `*_API_KEY`, `*_TOKEN`, `*_SECRET`,
- * `*_PASSWORD` and `*PRIVATE_KEY*`, plus the names a config's `providers.<name>.apiKeyEnv` adds.
+ * Environment variables whose values are secrets: every `*_API_KEY`, `*_KEY` (PRIVATE_KEY),
+ * `*_TOKEN`, `*_SECRET` (WEBHOOK_SECRET) and `*_PASSWORD`, plus the names a config's
+ * `providers.<name>.apiKeyEnv` adds.
  */
-const SECRET_NAME = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY)(?:$|_)|PRIVATE_KEY|WEBHOOK_SECRET/i;
+// Separators may be `-` too: the Action's inputs arrive as `INPUT_GITHUB-TOKEN`, `INPUT_OPENAI-API-KEY`.
+const SECRET_NAME = /(?:^|[_-])(?:API[_-]?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)(?:$|[_-])/i;
 
 /** The values of the secret-holding variables of `env` (and of `extraNames`), for a Redactor or `setSecret`. */
 export function secretsFrom(env: Record<string, string | undefined>, extraNames: readonly string[] = []): string[] {
@@ -23,9 +25,24 @@ export function secretsFrom(env: Record<string, string | undefined>, extraNames:
   const values = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value.length < MIN_SECRET_LENGTH) continue;
-    if (names.has(name) || SECRET_NAME.test(name)) values.add(value);
+    if (!names.has(name) && !SECRET_NAME.test(name)) continue;
+    values.add(value);
+    // A PEM key given with `\n` escapes or as base64 (as Probot accepts it) is used decoded.
+    if (value.includes("\\n")) values.add(value.replace(/\\n/g, "\n"));
+    const decoded = decodeBase64(value);
+    if (decoded?.startsWith("-----BEGIN")) values.add(decoded);
   }
   return [...values];
+}
+
+function decodeBase64(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/=\s]+$/.test(value)) return undefined;
+  try {
+    const binary = atob(value.replace(/\s+/g, ""));
+    return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface Redactor {
