@@ -31,6 +31,11 @@ export interface Route {
   on: readonly string[];
   /** The hosts that take this route; every host when absent. */
   hosts?: readonly HostKind[];
+  /**
+   * The route calls no model and makes a few GitHub calls: it fits well inside GitHub's 10 s
+   * webhook deadline, so a serverless host may run it before answering instead of queueing it.
+   */
+  quick?: boolean;
   run(context: RouteContext, event: PayloadReader): Promise<unknown>;
 }
 
@@ -63,6 +68,7 @@ export const ROUTES: readonly Route[] = [
   {
     name: "owners-on-review",
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
+    quick: true,
     run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
   },
   {

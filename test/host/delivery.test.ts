@@ -36,6 +36,8 @@ describe("the route table", () => {
     expect(names("issue_comment", "created")).toEqual(["rerun-command"]);
     expect(names("star", "created")).toEqual([]);
     expect(new Set(ROUTES.map((r) => r.name)).size).toBe(ROUTES.length);
+    // Only what calls no model may run inside a webhook's deadline.
+    expect(ROUTES.filter((r) => r.quick).map((r) => r.name)).toEqual(["owners-on-review"]);
     expect([...handledEvents("app")].sort()).toEqual(["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review"]);
   });
 
