@@ -2,21 +2,19 @@
 // per side pair, evaluated and gated by the core, reported as the `promptops/eval` check run
 // and the sticky comment. Host-free: everything it touches comes in through WorkflowDeps.
 
-import { loadConfig } from "../core/config/load.js";
 import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
-import { unreadableReason, type FileBlob, type TreeReader } from "../core/files.js";
-import { goldenCandidates } from "../core/golden/locate.js";
+import type { TreeReader } from "../core/files.js";
 import { relevantPaths } from "../core/prompts/detect.js";
 import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.js";
 import { reviewChanges } from "../core/review.js";
-import { loadWorkspace, promptMatcher } from "../core/workspace.js";
 import { githubMessage } from "../github/errors.js";
-import type { CheckRun, CheckRunInput, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
+import type { CheckRun, CheckRunInput, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
+import type { BaseRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type ModelExtras, type WorkflowDeps } from "./deps.js";
-import { createGitHubSnapshots } from "./github-tree.js";
+import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 
 export const EVAL_CHECK_NAME = "promptops/eval";
 
@@ -36,18 +34,12 @@ export type ReviewOutcome =
   | { status: "superseded"; headSha: string; newHeadSha: string; checkRunId: number }
   | { status: "failed"; checkRunId: number; message: string };
 
-interface Rules {
-  config: PromptOpsConfig;
-  diagnostics: Diagnostic[];
-  /** No config file on the base: defaults apply. */
-  missing: boolean;
-}
-
 export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget): Promise<ReviewOutcome> {
   const { github, log } = deps;
   const { repo } = target;
   const ref: PullRef = { ...repo, number: target.number };
-  const pr = await github.getPullRequest(ref);
+  const view = pullRequestView(github, deps.reads, ref);
+  const pr = await view.pr();
   const where = `${repo.owner}/${repo.repo}#${target.number} at ${short(pr.head.sha)} (${target.trigger})`;
 
   if (pr.state === "closed") {
@@ -57,15 +49,15 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
 
   // The base decides: a pull request can never loosen its own bar. Forks work unchanged, since
   // the base repository serves both commits by SHA and nothing from the head is executed.
-  const rules = await readRules(github, repo, pr.base.sha);
+  const rules = await view.rules();
   if (pr.draft && !rules.config.review.drafts) {
     log.info(`Skipping ${where}: draft pull requests are not reviewed (review.drafts is off).`);
     return { status: "skipped", reason: "draft" };
   }
-  if (rules.diagnostics.some((d) => d.severity === "error")) return reportConfigErrors(deps, target, pr, rules, where);
+  if (rules.configDiagnostics.some((d) => d.severity === "error")) return reportConfigErrors(deps, target, pr, rules, where);
   const { config } = rules;
 
-  const listed = await github.listPullRequestFiles(ref);
+  const listed = await view.files();
   const changes = toChangedPaths(listed.files);
   const relevant = relevantPaths(changes, config);
   const notices: string[] = [];
@@ -103,7 +95,7 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
   if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
 
   try {
-    return await evaluateAndReport(deps, { pr, ref, run, config, changes, notices, missingConfig: rules.missing, where });
+    return await evaluateAndReport(deps, { pr, ref, view, run, config, changes, notices, missingConfig: rules.configMissing, where });
   } catch (error) {
     // Never leave the run spinning, and never let a crash read as a pass.
     const message = githubMessage(error);
@@ -123,6 +115,7 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
 interface EvaluateInput {
   pr: PullRequestInfo;
   ref: PullRef;
+  view: PullRequestView;
   run: CheckRun;
   config: PromptOpsConfig;
   changes: ReturnType<typeof toChangedPaths>;
@@ -136,26 +129,14 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
   const { pr, ref, run, config, changes, notices } = input;
   const repo: RepoRef = { owner: ref.owner, repo: ref.repo };
 
-  const isPrompt = promptMatcher(config);
-  const snapshots = createGitHubSnapshots(
-    github,
-    repo,
-    { base: pr.base.sha, head: pr.head.sha },
-    {
-      // A prompt's conventional golden set rides along with the prompt, so the usual layout
-      // costs one content query instead of two.
-      companions: (path) => (isPrompt(path) ? goldenCandidates({ path, golden: undefined }, config) : []),
-      onTreeTruncated: (sha) =>
-        notices.push(`GitHub truncated the file tree of ${short(sha)} (too many files): prompts beyond its listing were not read.`),
-    },
-  );
-
   const extraDiagnostics: Diagnostic[] = [];
-  const [base, head, recordings] = await Promise.all([
-    loadWorkspace(snapshots.base, config),
-    loadWorkspace(snapshots.head, config),
-    readRecordings(snapshots.base, config.providers.replay.file, extraDiagnostics),
-  ]);
+  const trees = await input.view.trees();
+  // The recordings are asked for with the workspaces' first files, so they share one query.
+  const [sides, recordings] = await Promise.all([input.view.sides(), readRecordings(trees.base, config.providers.replay.file, extraDiagnostics)]);
+  for (const sha of sides.truncatedTrees) {
+    notices.push(`GitHub truncated the file tree of ${short(sha)} (too many files): prompts beyond its listing were not read.`);
+  }
+  const { base, head } = sides;
 
   const models = deps.models(config, recordings ? ({ recordings } satisfies ModelExtras) : {});
   const review: ReviewResult = await reviewChanges({
@@ -211,29 +192,14 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
   };
 }
 
-async function readRules(github: GitHubPort, repo: RepoRef, baseSha: string): Promise<Rules> {
-  const files = await github.readFiles(repo, [{ sha: baseSha, path: CONFIG_PATH }]);
-  const blob: FileBlob = files.get(`${baseSha}:${CONFIG_PATH}`) ?? { kind: "missing" };
-  if (blob.kind === "missing") return { ...loadConfig(undefined, CONFIG_PATH), missing: true };
-  if (blob.kind !== "text") {
-    const why = blob.kind === "binary" ? "is binary, not YAML" : unreadableReason(blob);
-    return {
-      ...loadConfig(undefined, CONFIG_PATH),
-      diagnostics: [{ file: CONFIG_PATH, line: 1, column: 1, severity: "error", message: `the config ${why}`, rule: "config-syntax" }],
-      missing: false,
-    };
-  }
-  return { ...loadConfig(blob.text, CONFIG_PATH), missing: false };
-}
-
-async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: PullRequestInfo, rules: Rules, where: string): Promise<ReviewOutcome> {
-  const errors = rules.diagnostics.filter((d) => d.severity === "error");
+async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: PullRequestInfo, rules: BaseRules, where: string): Promise<ReviewOutcome> {
+  const errors = rules.configDiagnostics.filter((d) => d.severity === "error");
   deps.log.warn(`Not reviewing ${where}: ${CONFIG_PATH} on the base branch has ${plural(errors.length, "error")}.`);
   const result: ReviewResult = {
     baseRef: pr.base.sha,
     headRef: pr.head.sha,
     comparisons: [],
-    diagnostics: rules.diagnostics,
+    diagnostics: rules.configDiagnostics,
     verdict: {
       conclusion: "failure",
       title: `${CONFIG_PATH} has ${plural(errors.length, "error")}`,
@@ -253,7 +219,7 @@ async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: 
     output: { title: output.title, summary: output.summary, text: output.text, annotations: output.annotations },
   });
   if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
-  return { status: "config-error", checkRunId: run.id, diagnostics: rules.diagnostics };
+  return { status: "config-error", checkRunId: run.id, diagnostics: rules.configDiagnostics };
 }
 
 /**

@@ -7,12 +7,11 @@ import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js
 import { planReviewRequests } from "../core/owners/requests.js";
 import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/prompts/detect.js";
 import { escapeInline, inlineCode } from "../core/report/escape.js";
-import { loadWorkspace } from "../core/workspace.js";
 import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../github/port.js";
+import type { OwnershipRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import type { WorkflowDeps } from "./deps.js";
-import { createGitHubSnapshots } from "./github-tree.js";
-import { readOwnershipRules, type OwnershipRules } from "./owners-rules.js";
+import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 import {
   postOwnersNotices,
   publishOwnersCheck,
@@ -21,7 +20,7 @@ import {
   type OwnersCheckState,
 } from "./owners-report.js";
 
-export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId">;
+export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads">;
 
 export interface OwnershipTarget {
   repo: RepoRef;
@@ -56,7 +55,8 @@ export interface OwnershipSyncResult {
 export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTarget): Promise<OwnershipSyncResult> {
   const { github, log } = deps;
   const ref: PullRef = { ...target.repo, number: target.number };
-  const pr = await github.getPullRequest(ref);
+  const view = pullRequestView(github, deps.reads, ref);
+  const pr = await view.pr();
   const headSha = pr.head.sha;
   const label = `${ref.owner}/${ref.repo}#${ref.number}@${headSha.slice(0, 7)}`;
   const publish = async (state: OwnersCheckState, outcome: Partial<OwnershipSyncResult> = {}): Promise<OwnershipSyncResult> => {
@@ -72,14 +72,14 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
     };
   };
 
-  const rules = await readOwnershipRules(github, target.repo, pr.base.sha);
+  const rules = (await view.rules()).ownership;
   if (rules.blocker) {
     log.warn(`Owners of ${label} unknown: ${rules.blocker}`);
     const summary = `${escapeInline(rules.blocker)}\n\n### Problems\n\n${renderDiagnostics(rules.diagnostics)}\n`;
     return publish({ status: "completed", conclusion: "failure", title: "Ownership rules could not be read", summary });
   }
 
-  const listing = await github.listPullRequestFiles(ref);
+  const listing = await view.files();
   if (listing.truncated) {
     // Prompts among the files GitHub did not list would go unowned: never pass on a partial view.
     const summary =
@@ -88,7 +88,7 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
     return publish({ status: "completed", conclusion: "failure", title: "Too many changed files to check prompt owners", summary });
   }
   const changes = toChangedPaths(listing.files);
-  const changed = await changedPrompts(github, target.repo, pr, rules, changes);
+  const changed = await changedPrompts(view, rules, changes);
   if (changed.length === 0) {
     const summary = "This pull request changes no prompt, so no owner approval is needed.\n";
     return publish({ status: "completed", conclusion: "success", title: "No prompt changed", summary });
@@ -175,17 +175,10 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
 }
 
 /** The changed prompts, from base and head workspaces read through batched GitHub queries. */
-async function changedPrompts(
-  github: GitHubPort,
-  repo: RepoRef,
-  pr: PullRequestInfo,
-  rules: OwnershipRules,
-  changes: ChangedPath[],
-): Promise<ChangedPrompt[]> {
+async function changedPrompts(view: PullRequestView, rules: OwnershipRules, changes: ChangedPath[]): Promise<ChangedPrompt[]> {
   // Most pull requests touch no prompt: skip listing and reading both trees.
   if (relevantPaths(changes, rules.config).length === 0) return [];
-  const trees = createGitHubSnapshots(github, repo, { base: pr.base.sha, head: pr.head.sha });
-  const [base, head] = await Promise.all([loadWorkspace(trees.base, rules.config), loadWorkspace(trees.head, rules.config)]);
+  const { base, head } = await view.sides();
   return detectChanges({ changes, base, head, config: rules.config }).prompts;
 }
 

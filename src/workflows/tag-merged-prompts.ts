@@ -1,17 +1,15 @@
 // On a merged pull request: an annotated tag, carrying an audit record, for each changed prompt
 // version that met the base branch's rules; one comment says what was tagged and what was not.
 
-import { readConfig } from "../core/config/load.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { detectChanges } from "../core/prompts/detect.js";
 import { renderAuditRecord, type AuditRecord } from "../core/versions/audit.js";
 import type { PlannedTag } from "../core/versions/plan.js";
-import { loadWorkspace } from "../core/workspace.js";
 import { TagExistsError, githubMessage } from "../github/errors.js";
 import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
-import { isOwnRun, type WorkflowLog } from "./deps.js";
-import { createGitHubSnapshots } from "./github-tree.js";
+import { isOwnRun, type WorkflowDeps, type WorkflowLog } from "./deps.js";
+import { pullRequestView } from "./pull-request-view.js";
 import { OWNERS_CHECK_NAME } from "./owners-report.js";
 import { EVAL_CHECK_NAME } from "./review-pull-request.js";
 import { decideTags, tagPrefix } from "./tags-candidates.js";
@@ -27,6 +25,7 @@ export interface TagMergedPromptsDeps {
   clock?: () => Date;
   /** This app's id: approval and eval evidence is taken only from its own check runs. */
   appId?: number;
+  reads?: WorkflowDeps["reads"];
 }
 
 export interface CreatedTag extends TaggedVersion {
@@ -57,19 +56,21 @@ export interface TagMergedResult {
 export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullRef): Promise<TagMergedResult> {
   const { github, log } = deps;
   const result: TagMergedResult = { created: [], alreadyTagged: [], notTagged: [], releaseFailures: [] };
-  const pr = await github.getPullRequest(target);
+  const view = pullRequestView(github, deps.reads, target);
+  const pr = await view.pr();
   if (!pr.merged || !pr.mergeCommitSha) return { ...result, skipped: `#${pr.number} was closed without being merged` };
   const mergeSha = pr.mergeCommitSha;
   const repo: RepoRef = { owner: target.owner, repo: target.repo };
 
-  const trees = createGitHubSnapshots(github, repo, { base: pr.base.sha, head: mergeSha }, {
-    onTreeTruncated: (sha) => log.warn(`GitHub truncated the file tree of ${sha}; prompts beyond it are not seen.`),
-  });
-  const [{ config, diagnostics: configProblems }, prFiles] = await Promise.all([readConfig(trees.base), github.listPullRequestFiles(target)]);
+  // Rules from the base commit, content from the merge commit: that is what gets tagged.
+  const [rules, prFiles] = await Promise.all([view.rules(), view.files()]);
+  const { config, configDiagnostics: configProblems } = rules;
   const notes: string[] = [];
   if (prFiles.truncated) notes.push("GitHub listed only part of this pull request's files; prompts among the rest were not considered for tagging.");
 
-  const [base, head] = await Promise.all([loadWorkspace(trees.base, config), loadWorkspace(trees.head, config)]);
+  const sides = await view.sides({ base: pr.base.sha, head: mergeSha });
+  for (const sha of sides.truncatedTrees) log.warn(`GitHub truncated the file tree of ${sha}; prompts beyond it are not seen.`);
+  const { base, head } = sides;
   const changes = detectChanges({ changes: toChangedPaths(prFiles.files), base, head, config }).prompts.filter((c) => c.change !== "removed");
   if (changes.length === 0) return { ...result, skipped: "no changed prompt" };
 

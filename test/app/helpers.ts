@@ -84,11 +84,13 @@ export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl
  * `other` (ownership, tags), since several handlers answer one event at the same time.
  */
 function labelling(app: Probot): Probot {
-  const labelOf = (handler: unknown) => (/reviewPullRequest|rerunCheck|rerunFromComment/.test(String(handler)) ? "review" : "other");
+  // The app names each handler after its route (src/host/routes.ts).
+  const reviewRoutes = new Set(["review", "rerun-check", "rerun-suite", "rerun-command"]);
+  const labelOf = (handler: { name: string }) => (reviewRoutes.has(handler.name) ? "review" : "other");
   return new Proxy(app, {
     get(target, prop) {
       if (prop === "on") {
-        return (events: unknown, handler: (context: unknown) => unknown) =>
+        return (events: unknown, handler: ((context: unknown) => unknown) & { name: string }) =>
           (target.on as (e: unknown, h: (c: unknown) => unknown) => void)(events, (context) => callerLabel.run(labelOf(handler), () => handler(context)));
       }
       const value: unknown = Reflect.get(target, prop, target);

@@ -3,7 +3,7 @@
 // settings may reach the providers, or any installation could have the private key sent to it.
 
 import nock from "nock";
-import { modelEnv } from "../../src/app/env.js";
+import { modelEnv } from "../../src/host/model-env.js";
 import { FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
 import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { baseFiles, headFiles, OWNER, PR_NUMBER, REPO, SHA, type Files } from "../fixtures/github/repo.js";

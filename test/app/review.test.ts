@@ -27,17 +27,24 @@ function setUp(commits: Record<string, Files>, pull: Partial<Parameters<FakeGitH
 const reviewCalls = (fake: FakeGitHub) => fake.callsBy("review").filter((c) => c !== TOKEN && !c.includes("/git/trees/"));
 const evalRuns = (fake: FakeGitHub) => fake.checkRuns.filter((r) => r.name === "promptops/eval");
 
-/** The calls one full review makes, in order: constant, whatever the number of prompts. */
+/**
+ * The calls one full review makes beside the ownership sync (pull_request events), in order:
+ * constant, whatever the number of prompts.
+ */
 const FULL_REVIEW = [
   `GET ${R}/pulls/${PR_NUMBER}`,
   "POST /graphql", // .github/promptops.yml at the base
   `GET ${R}/pulls/${PR_NUMBER}/files`,
   `GET ${R}/commits/${SHA.head}/check-runs`, // a run of ours for this head already?
   `POST ${R}/check-runs`, // in_progress
-  "POST /graphql", // the prompts, partials and golden sets of both sides not already read for this delivery
+  // The prompts, partials and golden sets of both sides are read once for the delivery, by
+  // whichever of the review and the ownership sync asks first (see "once per delivery" below).
   `GET ${R}/pulls/${PR_NUMBER}`, // stale guard
   `GET ${R}/issues/${PR_NUMBER}/comments`,
 ];
+
+/** A review answering an event on its own (a re-run) reads both sides itself. */
+const FULL_REVIEW_ALONE = [...FULL_REVIEW.slice(0, 5), "POST /graphql", ...FULL_REVIEW.slice(5)];
 
 describe("pull_request events", () => {
   it("reviews an opened pull request: one content query, a check run created then completed, one comment", async () => {
@@ -110,7 +117,7 @@ describe("pull_request events", () => {
     const one = await callsFor(1);
     const fifty = await callsFor(50);
     expect(fifty.review).toEqual(one.review);
-    expect(fifty.review.filter((c) => c === "POST /graphql")).toHaveLength(2);
+    expect(fifty.review.filter((c) => c === "POST /graphql")).toHaveLength(1);
     expect(fifty.all).toBe(one.all);
     expect(fifty.contentQueries).toBe(one.contentQueries);
   });
@@ -130,6 +137,12 @@ describe("pull_request events", () => {
     const prompt = `${SHA.head}:prompts/support/summary-1.prompt.yml`;
     expect(fake.graphqlExpressions.filter((e) => e === prompt)).toHaveLength(1);
     expect(fake.graphqlExpressions.length).toBe(new Set(fake.graphqlExpressions).size);
+    // The pull request (plus the review's stale-head guard, which must see the head as it is
+    // now), its file list and the base rules: once for the delivery, not once per handler.
+    const count = (call: string) => fake.calls.filter((c) => c === call).length;
+    expect(count(`GET ${R}/pulls/${PR_NUMBER}`)).toBe(2);
+    expect(count(`GET ${R}/pulls/${PR_NUMBER}/files`)).toBe(1);
+    expect(fake.graphqlExpressions.filter((e) => e === `${SHA.base}:.github/promptops.yml`)).toHaveLength(1);
 
     // The next delivery reads afresh: nothing outlives the delivery it was read for.
     await app.receive("pull_request", pullRequestEvent("reopened", { base: SHA.base, head: SHA.head }));
@@ -385,7 +398,7 @@ describe("asking for a review again", () => {
     await app.receive("check_run", checkRunRerequested({ headSha: SHA.head, pullNumbers: [PR_NUMBER] }));
     // The comment's stats line changes (every model answer now comes from the cache).
     expect(reviewCalls(fake)).toEqual([
-      ...FULL_REVIEW,
+      ...FULL_REVIEW_ALONE,
       `PATCH ${R}/issues/comments/${fake.comments[0]!.id}`,
       `PATCH ${R}/check-runs/${evalRuns(fake)[1]!.id}`,
     ]);

@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import { unreadableReason, type TreeReader } from "../files.js";
+import { unreadableReason, type FileBlob, type TreeReader } from "../files.js";
 import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
 import { CONFIG_SCHEMA } from "./schema.js";
 
@@ -84,17 +84,28 @@ export function loadConfig(text: string | undefined, file: string = CONFIG_PATH)
 
 /** Reads and loads `.github/promptops.yml` from a revision (one read). */
 export async function readConfig(tree: TreeReader, file: string = CONFIG_PATH): Promise<LoadedConfig> {
-  const blob = (await tree.read([file])).get(file) ?? { kind: "missing" };
+  const { config, diagnostics } = configFromBlob((await tree.read([file])).get(file) ?? { kind: "missing" }, file);
+  return { config, diagnostics };
+}
+
+/**
+ * The config from the file as read (the one reader every host and command goes through): a
+ * missing file means defaults; a binary or oversized one is an error, never silently defaults.
+ */
+export function configFromBlob(blob: FileBlob, file: string = CONFIG_PATH): LoadedConfig & { missing: boolean } {
   switch (blob.kind) {
     case "missing":
-      return loadConfig(undefined, file);
+      return { ...loadConfig(undefined, file), missing: true };
     case "text":
-      return loadConfig(blob.text, file);
-    default:
+      return { ...loadConfig(blob.text, file), missing: false };
+    default: {
+      const why = blob.kind === "binary" ? "is not UTF-8 text" : unreadableReason(blob);
       return {
         config: defaults(),
-        diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `the config file ${unreadableReason(blob)}`, rule: "config-syntax" }],
+        diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `${file} ${why}`, rule: "config-syntax" }],
+        missing: false,
       };
+    }
   }
 }
 

@@ -1,13 +1,23 @@
-// The ownership rules of a pull request, read at its BASE commit in one batch: the config and
-// the owners file, so a pull request can never loosen its own bar or pick its own owners.
+// The rules of a pull request, read at its BASE commit in one batch: the config and the owners
+// file, so a pull request can never loosen its own bar or pick its own owners. The review, the
+// ownership sync and the tagging all read them through here.
 
-import { loadConfig } from "../core/config/load.js";
+import { configFromBlob } from "../core/config/load.js";
 import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import type { FileBlob } from "../core/files.js";
 import { MAX_OWNERS_FILE_BYTES } from "../core/owners/codeowners.js";
 import { OWNERS_FILE_CANDIDATES, selectOwnersFile, type SelectedOwnersFile } from "../core/owners/lookup.js";
 import type { GitHubPort, RepoRef } from "../github/port.js";
+
+export interface BaseRules {
+  config: PromptOpsConfig;
+  /** Problems in the config file itself: an error means no review runs on guessed defaults. */
+  configDiagnostics: Diagnostic[];
+  /** No config file on the base: defaults apply. */
+  configMissing: boolean;
+  ownership: OwnershipRules;
+}
 
 export interface OwnershipRules {
   config: PromptOpsConfig;
@@ -21,31 +31,34 @@ export interface OwnershipRules {
   blocker?: string;
 }
 
-export async function readOwnershipRules(github: GitHubPort, repo: RepoRef, baseSha: string): Promise<OwnershipRules> {
-  // Every candidate is read, whatever `useCodeowners` says: the config is not known yet, and
-  // one query for five small files beats two round trips.
-  const paths = [CONFIG_PATH, ...OWNERS_FILE_CANDIDATES(true)];
+/** The files the rules live in; every owners-file candidate is read, whatever `useCodeowners` says: one query for five small files beats two round trips. */
+export const RULE_FILES: readonly string[] = [CONFIG_PATH, ...OWNERS_FILE_CANDIDATES(true)];
+
+export async function readBaseRules(github: GitHubPort, repo: RepoRef, baseSha: string): Promise<BaseRules> {
   const found = await github.readFiles(
     repo,
-    paths.map((path) => ({ sha: baseSha, path })),
+    RULE_FILES.map((path) => ({ sha: baseSha, path })),
   );
-  const blobs = new Map<string, FileBlob>(paths.map((path) => [path, found.get(`${baseSha}:${path}`) ?? { kind: "missing" }]));
-  return ownershipRulesFrom(blobs);
+  return baseRulesFrom(new Map<string, FileBlob>(RULE_FILES.map((path) => [path, found.get(`${baseSha}:${path}`) ?? { kind: "missing" }])));
 }
 
 /** The rules from blobs keyed by path (a missing key is a missing file). */
-export function ownershipRulesFrom(blobs: ReadonlyMap<string, FileBlob>): OwnershipRules {
-  const configBlob = blobs.get(CONFIG_PATH) ?? { kind: "missing" };
-  const loaded =
-    configBlob.kind === "text" || configBlob.kind === "missing"
-      ? loadConfig(configBlob.kind === "text" ? configBlob.text : undefined, CONFIG_PATH)
-      : { config: loadConfig(undefined).config, diagnostics: [unreadable(CONFIG_PATH, configBlob)] };
-  const { config } = loaded;
-  if (hasErrors(loaded.diagnostics)) {
+export function baseRulesFrom(blobs: ReadonlyMap<string, FileBlob>): BaseRules {
+  const loaded = configFromBlob(blobs.get(CONFIG_PATH) ?? { kind: "missing" }, CONFIG_PATH);
+  return {
+    config: loaded.config,
+    configDiagnostics: loaded.diagnostics,
+    configMissing: loaded.missing,
+    ownership: ownershipRulesFrom(loaded.config, loaded.diagnostics, blobs),
+  };
+}
+
+function ownershipRulesFrom(config: PromptOpsConfig, configDiagnostics: Diagnostic[], blobs: ReadonlyMap<string, FileBlob>): OwnershipRules {
+  if (hasErrors(configDiagnostics)) {
     return {
       config,
       ownersFile: { rules: [], diagnostics: [] },
-      diagnostics: loaded.diagnostics,
+      diagnostics: configDiagnostics,
       blocker: `The base branch's ${CONFIG_PATH} has errors, so the ownership rules are unknown. Fix it on the base branch.`,
     };
   }
@@ -66,9 +79,4 @@ export function ownershipRulesFrom(blobs: ReadonlyMap<string, FileBlob>): Owners
   }
   const ownersFile = selectOwnersFile(useCodeowners, blobs);
   return { config, ownersFile, diagnostics: ownersFile.diagnostics };
-}
-
-function unreadable(file: string, blob: FileBlob): Diagnostic {
-  const why = blob.kind === "too-large" ? `is too large to read (${blob.size} bytes)` : "is not UTF-8 text";
-  return { file, line: 1, column: 1, severity: "error", message: `${file} ${why}`, rule: "config-syntax" };
 }

@@ -1,0 +1,64 @@
+// One delivery, on any host: the routes that answer the event run side by side over one set of
+// reads, so the pull request, its files, the rules and both trees are read once per delivery.
+
+import type { WorkflowDeps } from "../workflows/deps.js";
+import { deliveryReads, type DeliveryReads } from "../workflows/pull-request-view.js";
+import { readEvent, routesFor, ROUTES, type HostKind, type Route, type RouteEvent } from "./routes.js";
+
+export interface Host {
+  kind: HostKind;
+  /** The workflow deps for one delivery, over the reads its routes share. */
+  deps(reads: DeliveryReads): WorkflowDeps;
+  /** This host's GitHub App id, when it is an App. */
+  ownAppId?: number;
+  routes?: readonly Route[];
+}
+
+export type RouteOutcome =
+  | { route: string; status: "done"; result: unknown }
+  | { route: string; status: "failed"; error: unknown };
+
+/** Runs every route of `host` that answers `event`; a route's failure does not stop the others. */
+export async function handleDelivery(host: Host, event: RouteEvent): Promise<RouteOutcome[]> {
+  const reader = readEvent(event);
+  const routes = routesFor(host.kind, event.name, reader.action, host.routes ?? ROUTES);
+  if (routes.length === 0) return [];
+  const deps = host.deps(deliveryReads());
+  const context = { deps, ...(host.ownAppId !== undefined ? { ownAppId: host.ownAppId } : {}) };
+  return Promise.all(
+    routes.map(async (route): Promise<RouteOutcome> => {
+      try {
+        return { route: route.name, status: "done", result: await route.run(context, reader) };
+      } catch (error) {
+        deps.log.error(`${route.name} failed on ${reader.trigger()}: ${error instanceof Error ? error.message : String(error)}`);
+        return { route: route.name, status: "failed", error };
+      }
+    }),
+  );
+}
+
+/**
+ * Reads shared by the handlers of one delivery when a framework calls each route's handler on
+ * its own (Probot): kept until as many handlers as answer the event have finished, however
+ * their starts and ends interleave, then dropped.
+ */
+export class DeliveryReadsByDelivery {
+  readonly #open = new Map<string, { reads: DeliveryReads; left: number }>();
+
+  /** `handlers`: how many routes answer this delivery (`routesFor(...).length`). */
+  acquire(deliveryId: string, handlers: number): DeliveryReads {
+    let entry = this.#open.get(deliveryId);
+    if (!entry) this.#open.set(deliveryId, (entry = { reads: deliveryReads(), left: handlers }));
+    return entry.reads;
+  }
+
+  release(deliveryId: string): void {
+    const entry = this.#open.get(deliveryId);
+    if (entry && --entry.left <= 0) this.#open.delete(deliveryId);
+  }
+
+  /** Deliveries whose handlers have not all finished. */
+  get size(): number {
+    return this.#open.size;
+  }
+}

@@ -1,0 +1,80 @@
+// The deps factory: what every host (the Probot App, the Action, the Netlify worker) hands a
+// workflow, built the same way from an Octokit and the host's settings.
+
+import type { ResponseCache } from "../core/eval/cache.js";
+import { createModelAccess } from "../core/eval/models.js";
+import { NO_REDACTION, type Redactor } from "../core/redact.js";
+import { withImmutableReadCache } from "../github/immutable-reads.js";
+import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
+import type { WriterIdentity } from "../github/port.js";
+import type { WorkflowDeps, WorkflowLog } from "../workflows/deps.js";
+import type { DeliveryReads } from "../workflows/pull-request-view.js";
+import { modelEnv } from "./model-env.js";
+
+export interface HostSettings {
+  /**
+   * The host's environment. Only model settings reach the models (`modelEnv`): a repository's
+   * config names the variables its keys come from, so the host's own secrets must not be there.
+   */
+  env: Record<string, string | undefined>;
+  /** Shared across reviews so a rerun sends no model request twice. */
+  cache?: ResponseCache;
+  /** For model providers (tests point it at a local server). */
+  fetch?: typeof fetch;
+  /** This host's GitHub App id; undefined for the Action (its runs are made with a workflow token). */
+  appId?: number;
+  /** Whether a repository's `providers.<name>.baseUrl` may receive the host's model keys (default false). */
+  trustConfigEndpoints?: boolean;
+  now?: () => number;
+  /**
+   * Who this host writes to GitHub as: only its own comments are edited or deleted. Default:
+   * the App id (`appId`). The Action passes the token's identity (`github-actions[bot]`, app 15368).
+   */
+  identity?: WriterIdentity;
+  /** Masks the host's secrets (`secretsFrom(env)`) in every GitHub write, log line and model answer. */
+  redactor?: Redactor;
+}
+
+/** The workflow deps for one delivery: its log, and the reads it shares between its routes. */
+export function hostDeps(octokit: OctokitLike, settings: HostSettings, delivery: { log: WorkflowLog; reads?: DeliveryReads }): WorkflowDeps {
+  const redactor = settings.redactor ?? NO_REDACTION;
+  const log = redactingLog(delivery.log, redactor);
+  const { reads } = delivery;
+  const env = modelEnv(settings.env);
+  const identity = settings.identity ?? (settings.appId !== undefined ? { appId: settings.appId } : undefined);
+  const port = createGitHubPort(octokit, {
+    logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) },
+    redactor,
+    ...(identity ? { identity } : {}),
+  });
+  return {
+    github: reads ? withImmutableReadCache(port, reads.immutable) : port,
+    models: (config, extras = {}) =>
+      createModelAccess({
+        config,
+        env,
+        ...(settings.cache ? { cache: settings.cache } : {}),
+        ...(settings.fetch ? { fetch: settings.fetch } : {}),
+        ...(extras.recordings ? { recordings: extras.recordings } : {}),
+        trustConfigEndpoints: settings.trustConfigEndpoints ?? false,
+        redactor,
+        wallClock: Date.now,
+      }),
+    now: settings.now ?? (() => performance.now()),
+    log,
+    ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
+    ...(reads ? { reads } : {}),
+  };
+}
+
+/** `log` with secrets masked in every line. */
+export function redactingLog(log: WorkflowLog, redactor: Redactor): WorkflowLog {
+  if (redactor.secrets.length === 0) return log;
+  const r = (m: string) => redactor.redact(m);
+  return {
+    info: (m) => log.info(r(m)),
+    warn: (m) => log.warn(r(m)),
+    error: (m) => log.error(r(m)),
+    ...(log.debug ? { debug: (m: string) => log.debug!(r(m)) } : {}),
+  };
+}

@@ -1,0 +1,145 @@
+// The route table: which workflow answers which GitHub event, the same for every host. The
+// Probot App registers each route, the Action and the Netlify worker look up the routes of the
+// one event they were given; none of them decides anything about prompts.
+
+import type { RepoRef } from "../github/port.js";
+import type { WorkflowDeps } from "../workflows/deps.js";
+import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
+import { reviewPullRequest } from "../workflows/review-pull-request.js";
+import { syncOwnership } from "../workflows/sync-ownership.js";
+import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
+import { payloadReader, type PayloadReader } from "./payload.js";
+
+export type HostKind = "app" | "action" | "netlify";
+
+/** One event as GitHub sent it: `X-GitHub-Event` (or `GITHUB_EVENT_NAME`) and its JSON payload. */
+export interface RouteEvent {
+  name: string;
+  payload: unknown;
+}
+
+export interface RouteContext {
+  deps: WorkflowDeps;
+  /** This host's GitHub App id, when it is an App: re-runs of other apps' checks are ignored. */
+  ownAppId?: number;
+}
+
+export interface Route {
+  /** Stable name, for logs and for hosts that report per route. */
+  name: string;
+  /** `event.action` (or a bare `event`) keys, as GitHub names them. */
+  on: readonly string[];
+  /** The hosts that take this route; every host when absent. */
+  hosts?: readonly HostKind[];
+  /**
+   * The route calls no model and makes a few GitHub calls: it fits well inside GitHub's 10 s
+   * webhook deadline, so a serverless host may run it before answering instead of queueing it.
+   */
+  quick?: boolean;
+  run(context: RouteContext, event: PayloadReader): Promise<unknown>;
+}
+
+export const REVIEW_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+] as const;
+
+const pullTarget = (event: PayloadReader) => ({
+  repo: event.repo(),
+  number: event.number("pull_request.number"),
+  trigger: event.trigger(),
+});
+
+export const ROUTES: readonly Route[] = [
+  {
+    name: "review",
+    on: REVIEW_EVENTS,
+    run: ({ deps }, event) => reviewPullRequest(deps, pullTarget(event)),
+  },
+  {
+    // Ownership runs beside the review, on its own: owners are asked and `promptops/owners` set
+    // even when the eval is skipped (draft, no model access) or fails.
+    name: "owners",
+    on: REVIEW_EVENTS,
+    run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
+  },
+  {
+    name: "owners-on-review",
+    on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
+    quick: true,
+    run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
+  },
+  {
+    // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
+    name: "tags",
+    on: ["pull_request.closed"],
+    run: async ({ deps }, event) => {
+      if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
+      return tagMergedPrompts(deps, { ...event.repo(), number: event.number("pull_request.number") });
+    },
+  },
+  {
+    name: "rerun-check",
+    on: ["check_run.rerequested"],
+    run: ({ deps, ownAppId }, event) =>
+      rerunCheck(deps, {
+        repo: event.repo(),
+        name: event.string("check_run.name"),
+        ...optional("appId", event.optionalNumber("check_run.app.id")),
+        ...optional("ownAppId", ownAppId),
+        pullRequests: event.list("check_run.pull_requests").map((_, i) => event.number(`check_run.pull_requests.${i}.number`)),
+      }),
+  },
+  {
+    name: "rerun-suite",
+    on: ["check_suite.rerequested"],
+    run: ({ deps, ownAppId }, event) =>
+      rerunCheckSuite(deps, {
+        repo: event.repo(),
+        ...optional("appId", event.optionalNumber("check_suite.app.id")),
+        ...optional("ownAppId", ownAppId),
+        pullRequests: event.list("check_suite.pull_requests").map((_, i) => event.number(`check_suite.pull_requests.${i}.number`)),
+      }),
+  },
+  {
+    name: "rerun-command",
+    on: ["issue_comment.created"],
+    run: ({ deps }, event) =>
+      rerunFromComment(deps, {
+        repo: event.repo(),
+        number: event.number("issue.number"),
+        onPullRequest: event.has("issue.pull_request"),
+        body: event.optionalString("comment.body") ?? "",
+        author: event.optionalString("comment.user.login") ?? "ghost",
+        authorIsBot: event.optionalString("comment.user.type") === "Bot",
+      }),
+  },
+];
+
+/** Every route `host` takes. */
+export function routesOf(host: HostKind, routes: readonly Route[] = ROUTES): Route[] {
+  return routes.filter((route) => route.hosts === undefined || route.hosts.includes(host));
+}
+
+/** The routes `host` takes for an event (`action` from the payload, when it has one). */
+export function routesFor(host: HostKind, name: string, action: string | undefined, routes: readonly Route[] = ROUTES): Route[] {
+  const keys = action !== undefined ? [name, `${name}.${action}`] : [name];
+  return routesOf(host, routes).filter((route) => route.on.some((key) => keys.includes(key)));
+}
+
+/** The event names (`pull_request`, ...) some route of `host` answers: anything else is ignored cheaply. */
+export function handledEvents(host: HostKind, routes: readonly Route[] = ROUTES): Set<string> {
+  return new Set(routesOf(host, routes).flatMap((r) => r.on.map((key) => key.split(".")[0]!)));
+}
+
+export function readEvent(event: RouteEvent): PayloadReader {
+  return payloadReader(event.name, event.payload);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+export type { RepoRef };
