@@ -8,6 +8,7 @@ import { withImmutableReadCache } from "../github/immutable-reads.js";
 import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
 import type { WriterIdentity } from "../github/port.js";
 import type { WorkflowDeps, WorkflowLog } from "../workflows/deps.js";
+import type { HeadLocks } from "../workflows/head-locks.js";
 import type { DeliveryReads } from "../workflows/pull-request-view.js";
 import { modelEnv } from "./model-env.js";
 
@@ -31,6 +32,12 @@ export interface HostSettings {
    * the App id (`appId`). The Action passes the token's identity (`github-actions[bot]`, app 15368).
    */
   identity?: WriterIdentity;
+  /**
+   * Serialises concurrent deliveries per head (src/workflows/head-locks.ts). Default: this
+   * process's locks, right for the App server; a host running several instances at once
+   * (Netlify) passes `storeHeadLocks(...)` over its store.
+   */
+  locks?: HeadLocks;
   /** Masks the host's secrets (`secretsFrom(env)`) in every GitHub write, log line and model answer. */
   redactor?: Redactor;
 }
@@ -64,6 +71,7 @@ export function hostDeps(octokit: OctokitLike, settings: HostSettings, delivery:
     log,
     ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
     ...(reads ? { reads } : {}),
+    ...(settings.locks ? { locks: settings.locks } : {}),
   };
 }
 
