@@ -10,7 +10,7 @@ import type { ChangedFile, CheckRunInput, FileStatus, GitHubPort, PullRef, PullR
 import { readFiles } from "./read-files.js";
 import type { RestComment, RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
 import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
-import { clipCommentBody, CommentOwnership, upsertComment } from "./sticky-comment.js";
+import { clipCommentBody, CommentOwnership, editComment, upsertComment } from "./sticky-comment.js";
 import { createAnnotatedTag, createRelease, getTag, listTags } from "./tags.js";
 
 export type { OctokitLike, PortLogger } from "./octokit-like.js";
@@ -82,6 +82,7 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
     readFiles: (repo, files) => readFiles(octokit, repo, files, options),
 
     upsertComment: (pr, marker, body) => upsertComment(octokit, pr, marker, clean(body), { ownership, ...(logger ? { logger } : {}) }),
+    editComment: (pr, marker, body) => editComment(octokit, pr, marker, clean(body), ownership),
 
     async createComment(pr, body) {
       const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: clipCommentBody(clean(body)) });

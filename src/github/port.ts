@@ -144,6 +144,8 @@ export interface GitHubPort {
    * written by this host's identity count: a person quoting the marker is never edited or deleted.
    */
   upsertComment(pr: PullRef, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+  /** Edits this host's comment holding `marker` when there is one; never creates one. */
+  editComment(pr: PullRef, marker: string, body: string): Promise<{ id: number } | undefined>;
   createComment(pr: PullRef, body: string): Promise<{ id: number }>;
 
   createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<CheckRun>;

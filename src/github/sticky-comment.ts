@@ -72,6 +72,21 @@ export async function upsertComment(
   return { id: keep.id, created: keep.id === created.id };
 }
 
+/** Edits this host's oldest comment holding `marker`, if any; nothing is created or deleted. */
+export async function editComment(
+  octokit: OctokitLike,
+  pr: PullRef,
+  marker: string,
+  body: string,
+  ownership: CommentOwnership,
+): Promise<{ id: number } | undefined> {
+  body = clipCommentBody(body, marker);
+  const [keep] = await markedComments(octokit, pr, marker, ownership);
+  if (!keep) return undefined;
+  if (keep.body !== body) await updateComment(octokit, pr, keep.id, body);
+  return { id: keep.id };
+}
+
 /**
  * Cuts `body` to GitHub's 65,536 limit with a visible note, keeping `marker` so the comment is
  * still found again. The limit is counted in UTF-8 bytes: GitHub stores bytes, and a body of

@@ -7,7 +7,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
 import type { TreeReader } from "../core/files.js";
 import { relevantPaths } from "../core/prompts/detect.js";
-import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.js";
+import { COMMENT_MARKER, renderCheckRun, renderComment, renderNoLongerChangesComment } from "../core/report/index.js";
 import { reviewChanges } from "../core/review.js";
 import { githubMessage } from "../github/errors.js";
 import type { CheckRun, CheckRunInput, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
@@ -80,6 +80,25 @@ async function reviewHead(deps: WorkflowDeps, target: ReviewTarget, view: PullRe
   }
 
   if (relevant.length === 0) {
+    // A later push may have taken out every prompt change of a pull request reviewed before: its
+    // comment must not go on showing results for prompts the pull request no longer touches.
+    // (A pull request just opened has no earlier review, so that costs no call.)
+    const stale = target.trigger !== "pull_request.opened" && config.comment.enabled
+      ? await github.editComment(ref, COMMENT_MARKER, renderNoLongerChangesComment(pr.head.sha))
+      : undefined;
+    if (stale) {
+      const run = await startEvalRun(deps, target, pr, {
+        status: "completed",
+        conclusion: "neutral",
+        output: {
+          title: "No prompt changes any more",
+          summary: "This pull request no longer changes any prompt, partial or golden set: the earlier PromptOps review no longer applies, and nothing is evaluated.",
+        },
+      });
+      log.info(`Nothing to review in ${where}: no prompt changes any more; the earlier review is marked as no longer applying.`);
+      if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
+      return { status: "skipped", reason: "no-prompt-changes", checkRunId: run.id };
+    }
     if (!listed.truncated && !config.review.checkWhenNoChanges) {
       log.info(`Nothing to review in ${where}: no prompt, partial or golden set changed.`);
       return { status: "skipped", reason: "no-prompt-changes" };

@@ -185,6 +185,20 @@ describe("comments written by someone else", () => {
   });
 });
 
+describe("editComment", () => {
+  it("edits this host's comment, never a person's, and creates none", async () => {
+    const thread = fakeThread([
+      { id: 5, body: `${MARKER} quoted`, created_at: "2026-01-01T00:00:00Z", user: { login: "octocat", type: "User" }, performed_via_github_app: null },
+    ]);
+    const port = testPort({ identity });
+    expect(await port.editComment(pr, MARKER, `${MARKER}\nno longer applies`)).toBeUndefined();
+    thread.comments.push(ours({ id: 6, body: `${MARKER}\nold review`, created_at: "2026-01-01T00:00:01Z" }));
+    expect(await port.editComment(pr, MARKER, `${MARKER}\nno longer applies`)).toEqual({ id: 6 });
+    expect(thread.calls).toEqual(["list", "list", "update 6"]);
+    expect(thread.comments.map((c) => c.body)).toEqual([`${MARKER} quoted`, `${MARKER}\nno longer applies`]);
+  });
+});
+
 describe("createComment", () => {
   it("posts a new comment every time", async () => {
     nock(API).post(commentsPath, { body: "tagged v1.3.0" }).reply(201, { id: 9, body: "tagged v1.3.0" });

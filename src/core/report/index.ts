@@ -1,6 +1,6 @@
 // Every report rendered from one ReviewResult: sticky comment, check run, JSON, JUnit, diffs.
 
-export { COMMENT_MARKER, renderComment, type CommentOptions } from "./markdown.js";
+export { COMMENT_MARKER, renderComment, renderNoLongerChangesComment, type CommentOptions } from "./markdown.js";
 export { renderCheckRun, type Annotation, type CheckRunOptions, type CheckRunOutput } from "./check-run.js";
 export { renderJson, toReviewJson, REVIEW_JSON_SCHEMA, type ReviewJson } from "./json.js";
 export { renderJUnit } from "./junit.js";
