@@ -137,7 +137,7 @@ export function annotations(result: ReviewResult): Annotation[] {
 
 /**
  * The check run's output. `summary` and `text` are each at most `CHECK_TEXT_LIMIT`
- * characters; the conclusion is the verdict's.
+ * UTF-8 bytes; the summary ends with the machine-readable record (`record.ts`); the conclusion is the verdict's.
  */
 export function renderCheckRun(result: ReviewResult, options: CheckRunOptions = {}): CheckRunOutput {
   const all = annotations(result);

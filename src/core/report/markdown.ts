@@ -366,7 +366,7 @@ export function reviewSections(result: ReviewResult, options: SectionOptions): M
 }
 
 /**
- * The sticky comment, at most `COMMENT_LIMIT` characters. Starts with `COMMENT_MARKER`;
+ * The sticky comment, at most `COMMENT_LIMIT` UTF-8 bytes. Starts with `COMMENT_MARKER`;
  * when too long, whole cases and prompts are dropped from the end and a note says so.
  */
 export function renderComment(result: ReviewResult, options: CommentOptions = {}): string {
