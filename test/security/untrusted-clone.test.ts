@@ -128,6 +128,13 @@ describe("a model endpoint chosen by the repository's config", () => {
     expect(models.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
   });
 
+  it("a server on this machine needs no opt-in", async () => {
+    repo.write({ ".github/promptops.yml": `${CONFIG}  openai:\n    baseUrl: ${models.url}/v1\n` });
+    const { code } = await run({ NO_PROXY: "127.0.0.1" });
+    expect(code).toBe(0);
+    expect(models.requests).toHaveLength(1);
+  });
+
   it("naming another host does not count", async () => {
     expect((await run({}, "--trust-endpoint", "attacker.test")).code).toBe(2);
     expect(models.requests).toHaveLength(0);
