@@ -61,6 +61,8 @@ export function memoryHeadLocks(): HeadLocks {
 export interface LockStore {
   /** Stores `value` under `key` unless the key exists; true when this call created it. */
   createIfAbsent(key: string, value: string): Promise<boolean>;
+  /** Stores `value` under `key`, replacing what is there. */
+  put(key: string, value: string): Promise<void>;
   get(key: string): Promise<string | undefined>;
   delete(key: string): Promise<void>;
 }
@@ -76,9 +78,12 @@ export interface StoreLockOptions {
 
 /**
  * Locks shared by every process that uses `store`, for hosts running several instances at
- * once. The holder writes its lease expiry under the key; others poll until the key is gone or
- * the lease ran out (a crashed holder), then race to create it again: the store's atomic create
- * lets exactly one win. Identical jobs in this process are joined as in `memoryHeadLocks`.
+ * once. The holder writes a lease (its expiry and a random token) under the key and deletes it
+ * when done; others poll until the key is gone, then race to create it: the store's atomic
+ * create lets exactly one win. A lease that ran out (a crashed holder) is taken over through a
+ * second atomic create, of a key named after that very lease, so of several waiters that saw
+ * it expire exactly one replaces it. A holder deletes the key only while it still holds its
+ * own token. Identical jobs in this process are joined as in `memoryHeadLocks`.
  */
 export function storeHeadLocks(store: LockStore, options: StoreLockOptions = {}): HeadLocks {
   const leaseMs = options.leaseMs ?? 15 * 60_000;
@@ -87,24 +92,31 @@ export function storeHeadLocks(store: LockStore, options: StoreLockOptions = {})
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const local = memoryHeadLocks();
 
-  async function acquire(key: string): Promise<void> {
+  /** Returns the lease written, once this process holds `key`. */
+  async function acquire(key: string): Promise<string> {
     for (;;) {
-      if (await store.createIfAbsent(key, String(now() + leaseMs))) return;
-      const expires = Number(await store.get(key));
-      // An expired lease is taken over by deleting it; whoever creates it next holds it.
-      if (Number.isFinite(expires) && expires < now()) await store.delete(key);
-      else await sleep(pollMs);
+      const lease = `${now() + leaseMs}:${Math.random().toString(36).slice(2)}`;
+      if (await store.createIfAbsent(key, lease)) return lease;
+      const held = await store.get(key);
+      if (held === undefined) continue; // released meanwhile
+      const expires = Number(held.slice(0, held.indexOf(":")));
+      if (Number.isFinite(expires) && expires < now() && (await store.createIfAbsent(`${key}~${held}`, lease))) {
+        await store.put(key, lease);
+        return lease;
+      }
+      await sleep(pollMs);
     }
   }
 
   return {
     exclusive<T>(key: string, job: string, fn: () => Promise<T>): Promise<T> {
       return local.exclusive(key, job, async () => {
-        await acquire(key);
+        const lease = await acquire(key);
         try {
           return await fn();
         } finally {
-          await store.delete(key);
+          // A holder slower than its lease must not free the lock of the one that took over.
+          if ((await store.get(key)) === lease) await store.delete(key);
         }
       });
     },

@@ -1,3 +1,4 @@
+import { blobHeadLocks } from "../../src/host/blob-locks.js";
 import { headKey, memoryHeadLocks, storeHeadLocks, type LockStore } from "../../src/workflows/head-locks.js";
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -56,6 +57,9 @@ describe("storeHeadLocks", () => {
         data.set(key, value);
         return true;
       },
+      async put(key, value) {
+        data.set(key, value);
+      },
       async get(key) {
         return data.get(key);
       },
@@ -83,11 +87,73 @@ describe("storeHeadLocks", () => {
     expect(store.data.size).toBe(0);
   });
 
-  it("takes over the lease of a holder that crashed", async () => {
+  it("takes over the lease of a holder that crashed, one waiter only", async () => {
     const store = sharedStore();
     let now = 1_000;
-    store.data.set("k", String(now + 10));
-    const locks = storeHeadLocks(store, { now: () => now, sleep: async () => void (now += 5) });
-    expect(await locks.exclusive("k", "opened", async () => "ran")).toBe("ran");
+    store.data.set("k", `${now + 10}:crashed`);
+    const sleep = async () => void ((now += 5), await tick());
+    const running: string[] = [];
+    let overlap = false;
+    const job = (name: string) => async () => {
+      if (running.length > 0) overlap = true;
+      running.push(name);
+      await tick();
+      running.pop();
+      return name;
+    };
+    const [a, b] = await Promise.all([
+      storeHeadLocks(store, { now: () => now, sleep }).exclusive("k", "opened", job("a")),
+      storeHeadLocks(store, { now: () => now, sleep }).exclusive("k", "opened", job("b")),
+    ]);
+    expect([a, b]).toEqual(["a", "b"]);
+    expect(overlap).toBe(false);
+  });
+
+  it("a holder slower than its lease does not free the lock of the one that took over", async () => {
+    const store = sharedStore();
+    const locks = storeHeadLocks(store);
+    await locks.exclusive("k", "opened", async () => {
+      store.data.set("k", "9999999999999:successor");
+    });
+    expect(store.data.get("k")).toBe("9999999999999:successor");
+  });
+});
+
+describe("blobHeadLocks", () => {
+  it("takes a head with a Netlify Blobs write made only if new, read with strong consistency", async () => {
+    const data = new Map<string, string>();
+    const calls: string[] = [];
+    const blobs = {
+      async set(key: string, value: string, options?: { onlyIfNew: true }) {
+        calls.push(`set ${key} onlyIfNew=${options?.onlyIfNew ?? false}`);
+        if (options?.onlyIfNew && data.has(key)) return { modified: false };
+        data.set(key, value);
+        return { modified: true };
+      },
+      async get(key: string, options: { consistency: "strong" }) {
+        calls.push(`get ${key} ${options.consistency}`);
+        return data.get(key) ?? null;
+      },
+      async delete(key: string) {
+        calls.push(`delete ${key}`);
+        data.delete(key);
+      },
+    };
+    const locks = blobHeadLocks(blobs, { sleep: () => tick().then(() => undefined) });
+    const other = blobHeadLocks(blobs, { sleep: () => tick().then(() => undefined) });
+    const gate = deferred();
+    const order: string[] = [];
+    const a = locks.exclusive("acme/bot#7@abc/review", "opened", async () => (order.push("a"), await gate.promise));
+    await tick();
+    const b = other.exclusive("acme/bot#7@abc/review", "opened", async () => void order.push("b"));
+    await tick();
+    await tick();
+    expect(order).toEqual(["a"]);
+    gate.resolve();
+    await Promise.all([a, b]);
+    expect(order).toEqual(["a", "b"]);
+    expect(calls[0]).toBe("set head-locks/acme%2Fbot%237%40abc%2Freview onlyIfNew=true");
+    expect(calls).toContain("get head-locks/acme%2Fbot%237%40abc%2Freview strong");
+    expect(data.size).toBe(0);
   });
 });
