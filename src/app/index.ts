@@ -3,7 +3,7 @@
 
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
-import { createRedactor, secretsFrom } from "../core/redact.js";
+import { createRedactor, redactError, secretsFrom } from "../core/redact.js";
 import { DeliveryReadsByDelivery } from "../host/delivery.js";
 import { hostDeps } from "../host/deps.js";
 import { readEvent, routesFor, routesOf, type Route } from "../host/routes.js";
@@ -35,12 +35,13 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
   // Model calls go through HTTPS_PROXY / NO_PROXY when set (GitHub calls: see server.ts).
   const modelFetch = options.fetch ?? proxiedFetch(env);
+  const redactor = createRedactor(secretsFrom(env));
   const settings = {
     env,
     cache,
     ...(modelFetch ? { fetch: modelFetch } : {}),
     // The private key, webhook secret and model keys never reach a log line or a GitHub write.
-    redactor: createRedactor(secretsFrom(env)),
+    redactor,
     ...(ownAppId !== undefined ? { appId: ownAppId } : {}),
     // Model endpoints from a repository's config get the operator's keys only when the operator says so.
     trustConfigEndpoints: env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true",
@@ -61,6 +62,9 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
         const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
         const deps = hostDeps(octokit, settings, { log, reads });
         await route.run({ deps, ...(ownAppId !== undefined ? { ownAppId } : {}) }, event);
+      } catch (error) {
+        // Probot logs a failed handler's error itself, past our logger.
+        throw redactError(error, redactor);
       } finally {
         deliveries.release(context.id);
       }

@@ -112,3 +112,19 @@ export function redactDeep<T>(value: T, redactor: Redactor): T {
   };
   return walk(value) as T;
 }
+
+/**
+ * `error` with secrets masked in its message and stack, for errors that leave through a
+ * framework's own logging (Probot logs a failed handler's error itself). Returned as is when
+ * there is nothing to mask; an Error is masked in place, so its class and fields survive.
+ */
+export function redactError(error: unknown, redactor: Redactor): unknown {
+  if (redactor.secrets.length === 0) return error;
+  if (!(error instanceof Error)) return typeof error === "string" ? redactor.redact(error) : error;
+  const message = redactor.redact(error.message);
+  if (message !== error.message) error.message = message;
+  if (typeof error.stack === "string") error.stack = redactor.redact(error.stack);
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) for (const inner of errors) redactError(inner, redactor);
+  return error;
+}

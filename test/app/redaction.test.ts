@@ -1,5 +1,6 @@
 // Configured secrets never reach a GitHub write, whatever a provider echoes back: the review
-// through the Probot app against a key-echoing gateway, and the port's own masking.
+// through the Probot app against a key-echoing gateway, an error a handler fails with, and the
+// port's own masking.
 
 import nock from "nock";
 import { createRedactor } from "../../src/core/redact.js";
@@ -42,6 +43,23 @@ describe("the App", () => {
     } finally {
       await gateway.close();
     }
+  });
+
+  it("an error a handler fails with (which Probot logs itself) carries no secret", async () => {
+    const base = baseFiles(1);
+    const fake = new FakeGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    fake.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head });
+    fake.failNext({ call: `GET /repos/${OWNER}/${REPO}/pulls/${PR_NUMBER}`, status: 500, body: { message: `proxy rejected credentials ${KEY}` } });
+    nockGitHub(fake);
+    const app = await testApp({ env: { OPENAI_API_KEY: KEY } });
+    const failure = await app.receive("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head })).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeDefined();
+    const text = JSON.stringify(failure, Object.getOwnPropertyNames(failure)) + String((failure as Error).stack) + JSON.stringify((failure as { errors?: unknown[] }).errors?.map((e) => [String(e), (e as Error).stack]));
+    expect(text).toContain("proxy rejected credentials ***");
+    expect(text).not.toContain(KEY);
   });
 
   it("the port masks secrets in whatever it writes, even text no provider produced", async () => {
