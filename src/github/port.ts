@@ -127,6 +127,9 @@ export interface WriterIdentity {
   login?: string;
 }
 
+/** A workflow's GITHUB_TOKEN writes as GitHub Actions' own app (id 15368), login `github-actions[bot]`. */
+export const GITHUB_ACTIONS_IDENTITY: WriterIdentity = { appId: 15368, login: "github-actions[bot]" };
+
 export interface GitHubPort {
   getPullRequest(pr: PullRef): Promise<PullRequestInfo>;
   /** Paginated; renames carry `previousPath`; stops at GitHub's 3,000-file limit and says so. */
