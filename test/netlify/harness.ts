@@ -2,14 +2,16 @@
 // server in a temporary folder, signed deliveries as GitHub sends them, and a small stand-in for
 // Netlify's function router that accepts a background invocation with a 202 and runs it after.
 
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getStore, type Store } from "@netlify/blobs";
-import { BlobsServer } from "@netlify/blobs/server";
 import { DELIVERIES_STORE } from "../../src/netlify/deliveries.js";
+import { EVAL_CACHE_STORE } from "../../src/netlify/stores.js";
 import { signatureFor } from "../../src/netlify/signature.js";
 import type { BlobsConnection } from "../../src/netlify/stores.js";
 import { APP_ID } from "../fixtures/github/payloads.js";
@@ -23,30 +25,43 @@ export interface LocalBlobs {
   deliveries: Store;
   /** Every key in the deliveries' store. */
   keys(): Promise<string[]>;
-  /** Empties the deliveries' store. */
+  /** Empties the deliveries' store and production's eval cache. */
   clear(): Promise<void>;
   close(): Promise<void>;
 }
 
+/**
+ * The server runs in its own Node process, as `netlify dev` runs it: inside Jest's module
+ * sandbox it cannot recognise Node's own "no such file" errors and answers a missing key with 500.
+ */
+const SERVE_BLOBS = `
+import { BlobsServer } from "@netlify/blobs/server";
+const [directory, token] = process.argv.slice(-2);
+const { port } = await new BlobsServer({ directory, token, port: 0 }).start();
+process.stdout.write(port + "\\n");
+`;
+
 export async function startBlobs(): Promise<LocalBlobs> {
   const directory = await mkdtemp(join(tmpdir(), "promptops-blobs-"));
   const token = "local-blobs-token";
-  const server = new BlobsServer({ directory, token, port: 0 });
-  const { port } = await server.start();
+  const child = spawn(process.execPath, ["--input-type=module", "-e", SERVE_BLOBS, directory, token], { stdio: ["ignore", "pipe", "inherit"] });
+  const [first] = (await once(child.stdout!, "data")) as [Buffer];
+  const port = Number(first.toString("utf8").trim());
   const connection = { siteID: "site-0001", token, apiURL: `http://127.0.0.1:${port}` };
   const deliveries = getStore({ name: DELIVERIES_STORE, ...connection });
-  // The local server answers a listing of a store it has no folder for with an error: make it.
-  await deliveries.set("setup", "");
-  await deliveries.delete("setup");
+  const cache = getStore({ name: EVAL_CACHE_STORE, ...connection });
   return {
     connection,
     deliveries,
     keys: async () => (await deliveries.list()).blobs.map((b) => b.key).sort(),
     clear: async () => {
-      for (const { key } of (await deliveries.list()).blobs) await deliveries.delete(key);
+      for (const store of [deliveries, cache]) {
+        for (const { key } of (await store.list()).blobs) await store.delete(key);
+      }
     },
     close: async () => {
-      await server.stop();
+      child.kill();
+      await once(child, "exit");
       await rm(directory, { recursive: true, force: true });
     },
   };
