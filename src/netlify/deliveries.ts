@@ -38,6 +38,7 @@ export interface DeliveryStore {
   /** Stores the envelope unless one with this id exists: false for a redelivery. */
   enqueue(envelope: DeliveryEnvelope): Promise<boolean>;
   envelope(id: string): Promise<DeliveryEnvelope | undefined>;
+  /** The recorded state; a stored envelope without one is `queued` (not started yet). */
   state(id: string): Promise<DeliveryState | undefined>;
   record(id: string, state: Omit<DeliveryState, "updatedAt">): Promise<void>;
 }
@@ -73,7 +74,12 @@ export function deliveryStore(store: Store, now: () => Date = () => new Date()):
     },
     async state(id) {
       const value: unknown = await store.get(stateKey(id), { type: "json", consistency: "strong" });
-      return value && typeof value === "object" && typeof (value as DeliveryState).status === "string" ? (value as DeliveryState) : undefined;
+      if (value && typeof value === "object" && typeof (value as DeliveryState).status === "string") return value as DeliveryState;
+      // The webhook writes only the envelope (one write on GitHub's clock): its presence is "queued".
+      const queued = await store.getMetadata(envelopeKey(id), { consistency: "strong" });
+      if (!queued) return undefined;
+      const { event, receivedAt } = queued.metadata as Record<string, unknown>;
+      return { status: "queued", event: String(event), attempts: 0, updatedAt: typeof receivedAt === "string" ? receivedAt : "" };
     },
     async record(id, state) {
       await store.setJSON(stateKey(id), { ...state, updatedAt: now().toISOString() } satisfies DeliveryState);

@@ -9,7 +9,12 @@ import { deliveryStore, DELIVERIES_STORE, type DeliveryStore } from "./deliverie
 export interface BlobsConnection {
   siteID: string;
   token: string;
+  /** Netlify's API (two requests per operation: a signed URL, then the blob). */
   apiURL?: string;
+  /** Netlify's edge, as functions reach Blobs in production (one request per operation). */
+  edgeURL?: string;
+  /** The edge without its cache, for strong reads. */
+  uncachedEdgeURL?: string;
 }
 
 /** The part of a Netlify function's `context` argument the App reads. */

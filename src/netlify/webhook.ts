@@ -103,8 +103,6 @@ async function queue(
       const state = await deliveries.state(id);
       if (state?.status !== "failed") return text(200, `already received: delivery ${id} is ${state?.status ?? "queued"}`);
       await deliveries.record(id, { status: "queued", event: state.event, attempts: state.attempts });
-    } else {
-      await deliveries.record(id, { status: "queued", event: envelope.event, attempts: 0 });
     }
   } catch (error) {
     log.error(`cannot store delivery ${id} in Netlify Blobs: ${oneLine(error)}`);
