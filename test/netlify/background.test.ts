@@ -8,7 +8,7 @@ import background, { config } from "../../netlify/functions/review-background.mj
 import webhook from "../../netlify/functions/github-webhooks.mjs";
 import { handleQueuedDelivery, netlifyBackgroundOptions, type BackgroundOptions } from "../../src/netlify/background.js";
 import { deliveriesIn } from "../../src/netlify/stores.js";
-import { FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
+import { FakeGitHub, nockGitHub, serveGitHub } from "../fixtures/github/fake-github.js";
 import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { baseFiles, headFiles, OWNER, PR_NUMBER, REPO, SHA, type Files } from "../fixtures/github/repo.js";
 import { startModelServer, type ModelServer } from "../support/model-server.js";
@@ -167,6 +167,22 @@ describe("the background function", () => {
     expect(fake.comments).toHaveLength(1);
     expect(fake.calls.filter((c) => c === `POST ${R}/issues/${PR_NUMBER}/comments`)).toHaveLength(1);
     expect(await state(id)).toMatchObject({ status: "done", attempts: 2 });
+  });
+
+  it("reviews on GitHub Enterprise Server when GHE_HOST is set", async () => {
+    const base = baseFiles(1);
+    const fake = new FakeGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    fake.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head });
+    const ghe = await serveGitHub(fake);
+    try {
+      Object.assign(process.env, { GHE_HOST: ghe.host, GHE_PROTOCOL: "http" });
+      const id = await queued(opened());
+      expect((await worker()(backgroundRequest(id))).status).toBe(200);
+      expect(fake.calls).toContain("POST /app/installations/4242/access_tokens");
+      expect(evalRuns(fake).map((r) => r.conclusion)).toEqual(["success"]);
+    } finally {
+      await ghe.close();
+    }
   });
 
   it("throws from the function on a failure, so Netlify retries the invocation", async () => {
