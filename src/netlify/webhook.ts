@@ -76,14 +76,14 @@ export async function handleWebhook(req: Request, options: WebhookOptions): Prom
     // Calls no model and a few GitHub APIs: done before answering, well inside GitHub's 10 s.
     const { runRoutes } = await import("./run-routes.js");
     const env = options.env;
-    const outcomes = await runRoutes(event, "quick", { app, env, log, ...(options.Octokit ? { Octokit: options.Octokit } : {}) }).catch(
-      (error: unknown) => [{ route: "quick routes", status: "failed" as const, error }],
-    );
+    // A route's own failure is logged by handleDelivery; one before any route ran (no
+    // installation token, say) is logged here.
+    const outcomes = await runRoutes(event, "quick", { app, env, log, ...(options.Octokit ? { Octokit: options.Octokit } : {}) }).catch((error: unknown) => {
+      log.error(`delivery ${id}: ${oneLine(error)}`);
+      return [{ route: "quick routes", status: "failed" as const, error }];
+    });
     const failed = outcomes.filter((o) => o.status === "failed");
-    if (failed.length > 0) {
-      for (const o of failed) log.error(`${o.route} failed on delivery ${id}: ${oneLine(o.status === "failed" ? o.error : "")}`);
-      return text(500, `${failed.map((o) => o.route).join(", ")} failed; see the function log for delivery ${id}`);
-    }
+    if (failed.length > 0) return text(500, `${failed.map((o) => o.route).join(", ")} failed; see the function log for delivery ${id}`);
     if (!queued) return text(200, `done: ${routes.map((r) => r.name).join(", ")}`);
   }
   return queued!;

@@ -168,6 +168,30 @@ describe("the webhook function", () => {
   });
 });
 
+describe("a quick route that fails", () => {
+  it("answers 500 with the route's name and no stack trace, so GitHub shows it and can redeliver", async () => {
+    const gh = new OwnershipGitHub(OWNER, REPO, { [SHA.base]: {}, [SHA.head]: {} });
+    gh.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head });
+    gh.failNext({ call: "POST /app/installations/4242/access_tokens", status: 500, body: { message: "Server Error" } });
+    nockGitHub(gh);
+    const errors: string[] = [];
+    const request = githubRequest(router.origin, { event: "pull_request_review", payload: reviewEvent("submitted", { state: "approved", user: "alice" }) });
+    const response = await handleWebhook(request, {
+      env: process.env,
+      deliveries: () => deliveriesIn(blobs.connection),
+      Octokit: QuietOctokit,
+      log: { ...quietLog(), error: (m: string) => errors.push(m) },
+    });
+
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).toMatch(/^owners-on-review failed; see the function log for delivery /);
+    expect(text).not.toMatch(/\n\s+at /);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain("Server Error");
+  });
+});
+
 function quietLog() {
   return { info() {}, warn() {}, error() {} };
 }
