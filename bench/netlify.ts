@@ -68,9 +68,10 @@ async function ackLatency(): Promise<{ queued: number[]; ignored: number[] }> {
   }
 }
 
-/** Milliseconds a fresh Node process takes to import the bundled function (median of COLD_RUNS). */
-async function coldImport(entry: string): Promise<number> {
-  const script = `const t = performance.now(); await import(${JSON.stringify(entry)}); process.stdout.write(String(performance.now() - t));`;
+/** Milliseconds a fresh Node process takes to import `files` in order (median of COLD_RUNS). */
+async function coldImport(...files: string[]): Promise<number> {
+  const imports = files.map((f) => `await import(${JSON.stringify(f)});`).join(" ");
+  const script = `const t = performance.now(); ${imports} process.stdout.write(String(performance.now() - t));`;
   const runs: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script]);
@@ -87,6 +88,8 @@ export async function benchNetlifyWebhook(): Promise<number> {
     const all = Object.keys(bundle.metafile.outputs).map((o) => join(process.cwd(), o));
     const { queued, ignored } = await ackLatency();
     const cold = await coldImport(bundle.entry);
+    // What a review's owners check inside the webhook loads on top (Probot, the workflows).
+    const quick = await coldImport(bundle.entry, bundle.outputHolding("src/netlify/run-routes.ts")!, bundle.outputHolding("src/host/route-workflows.ts")!);
     const p99 = percentile(queued, 99);
     const rows: [string, string][] = [
       ["deliveries", `${DELIVERIES} signed pull_request.opened (queued), ${DELIVERIES} star.created (ignored)`],
@@ -95,6 +98,7 @@ export async function benchNetlifyWebhook(): Promise<number> {
       ["bundle loaded to ack", `${(bundle.bytes(closure) / 1024).toFixed(1)} KB in ${closure.length} files`],
       ["bundle, all chunks", `${(bundle.bytes(all) / 1024 / 1024).toFixed(2)} MB (engine, SDKs and Probot load on demand)`],
       ["cold import", `${ms(cold)} (median of ${COLD_RUNS} fresh processes; target < ${TARGET_COLD_MS} ms)`],
+      ["cold import, quick routes", `${ms(quick)} (the webhook plus what an inline owners check loads; no model SDK)`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log("\npromptops bench: the Netlify webhook function\n");
