@@ -7,6 +7,7 @@ import { Probot, type ProbotOctokit } from "probot";
 import type { AppEnv } from "../app/env.js";
 import { retrySecondaryRateLimits } from "../app/secondary-limits.js";
 import type { ResponseCache } from "../core/eval/cache.js";
+import { createRedactor, secretsFrom } from "../core/redact.js";
 import { handleDelivery, type RouteOutcome } from "../host/delivery.js";
 import { hostDeps } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
@@ -51,6 +52,8 @@ export async function runRoutes(event: RouteEvent, which: "quick" | "queued", op
     ...(options.fetch ? { fetch: options.fetch } : {}),
     // Model endpoints from a repository's config get the operator's keys only when the operator says so.
     trustConfigEndpoints: options.env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true",
+    // Whatever a provider echoes, the App's keys never reach a comment, a check run or the log.
+    redactor: createRedactor(secretsFrom(options.env)),
   };
   return handleDelivery(
     {
