@@ -6,7 +6,7 @@ import * as core from "@actions/core";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSpendCap } from "../core/providers/spend-cap.js";
+import { createSpendCap, usd } from "../core/providers/spend-cap.js";
 import { renderJson } from "../core/report/index.js";
 import { folderCache } from "../cli/folder-cache.js";
 import { createOctokit } from "../github/client.js";
@@ -117,7 +117,7 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
     );
   }
   if (spendCap?.reached) {
-    notes.push(`The spending cap (budget-usd: ${inputs.budgetUsd}) was reached: ${spendCap.refused} model request(s) were not sent, so the verdict cannot be a pass.`);
+    notes.push(`The spending cap (budget-usd: ${usd(spendCap.limitUsd)}) was reached: ${spendCap.refused} model request(s) were not sent, so the verdict cannot be a pass.`);
   }
   const report = actionReport({ trigger: event.trigger(), outcomes, failOn: inputs.failOn, notes, repoUrl: `${serverUrl}/${env.GITHUB_REPOSITORY ?? ""}` });
   if (spendCap?.reached && report.outputs.verdict === "success") report.outputs.verdict = "neutral";

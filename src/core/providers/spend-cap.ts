@@ -83,6 +83,7 @@ export function createSpendCap(limitUsd: number): SpendCapState {
   return cap;
 }
 
-function usd(value: number): string {
-  return `$${value.toFixed(value < 1 ? 4 : 2)}`;
+/** Every significant digit of small caps (`$0.0000001`), cents otherwise. */
+export function usd(value: number): string {
+  return `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: value < 1 ? 12 : 2, useGrouping: false })}`;
 }
