@@ -229,6 +229,32 @@ describe("the Action, run as the runner runs it", () => {
     expect(run.summary).toMatch(/spending cap \(budget-usd: \$0\.0000001\) was reached: \d+ model request\(s\) were not sent/);
   }, 30_000);
 
+  it("reviews between two refs on workflow_dispatch, with GitHub Models through the job's token", async () => {
+    const config = `providers:\n  github:\n    baseUrl: ${models.url}/inference\n`;
+    const githubModels = (files: Record<string, string>) =>
+      Object.fromEntries(Object.entries(files).map(([p, t]) => [p, t.replace("model: openai/gpt-4o-mini", "model: github/openai/gpt-4o-mini")]));
+    const repo = tempRepo({ ...githubModels(base), ".github/promptops.yml": config });
+    try {
+      repo.commit("base");
+      repo.write(githubModels(head));
+      const headSha = repo.commit("head");
+      const dispatch = { inputs: { base: "HEAD~1", head: "HEAD" }, ref: "refs/heads/main", repository: { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER }, default_branch: "main" } };
+      const calls = github.calls.length;
+
+      const run = await runAction("workflow_dispatch", dispatch, { "github-token": "ghs_workflow_token" }, { GITHUB_WORKSPACE: repo.dir, GITHUB_REF: "refs/heads/main", GITHUB_SHA: headSha });
+
+      expect(run.code).toBe(0);
+      expect(run.modelRequests).toBeGreaterThan(0);
+      expect(models.requests.at(-1)).toMatchObject({ api: "github", headers: { authorization: "Bearer ghs_workflow_token" } });
+      expect(github.calls.length).toBe(calls);
+      expect(run.outputs).toMatchObject({ verdict: "success", "changed-prompts": JSON.stringify(["support/summary-1"]), "comment-id": "", "check-run-id": "" });
+      expect(run.summary).toContain("## PromptOps: `workflow_dispatch`");
+      expect(JSON.parse(readFileSync(run.outputs["report-path"]!, "utf8")).headRef).toBe(headSha);
+    } finally {
+      repo.cleanup();
+    }
+  }, 30_000);
+
   it("says so when the event has nothing to do", async () => {
     const run = await runAction("star", { action: "created", repository: { name: REPO, owner: { login: OWNER } } }, keyed());
     expect(run.code).toBe(0);
