@@ -52,6 +52,8 @@ export function actionReport(input: ReportInput): ActionReport {
   let checkRunId: number | undefined;
   let ownersConclusion: string | undefined;
   let failedRoutes = 0;
+  /** Some route did more than say it had nothing to do. */
+  let worked = false;
 
   for (const outcome of input.outcomes) {
     if (outcome.status === "failed") {
@@ -60,6 +62,7 @@ export function actionReport(input: ReportInput): ActionReport {
       continue;
     }
     const result = (outcome.result ?? {}) as Result;
+    if (result.status !== "skipped" && result.skipped === undefined) worked = true;
     if (isReviewResult(result.review)) {
       review = result.review;
       verdict = result.review.verdict.conclusion;
@@ -86,7 +89,8 @@ export function actionReport(input: ReportInput): ActionReport {
       sections.push(`**${outcome.route}**: the base's configuration has errors:\n\n\`\`\`\n${result.message.replace(/`{3,}/g, "``")}\n\`\`\``);
     } else if (!isReviewResult(result.review)) {
       const why = result.skipped ?? result.reason;
-      if (result.status === "skipped" || result.skipped !== undefined) verdict ??= "skipped";
+      // A review that had nothing to evaluate (no prompt changed, a draft, a head already reported on).
+      if (result.status === "skipped") verdict ??= "skipped";
       sections.push(`**${outcome.route}**: ${why !== undefined ? `nothing to do (${escapeInline(String(why))})` : "done"}.`);
     }
   }
@@ -98,7 +102,7 @@ export function actionReport(input: ReportInput): ActionReport {
   for (const note of input.notes ?? []) head.push(`> [!NOTE]\n> ${note}`);
   const body = review ? [renderComment(review, { notices: [] })] : [];
 
-  verdict ??= failedRoutes > 0 ? "failure" : input.outcomes.length === 0 ? "skipped" : ownersConclusion ?? "success";
+  verdict ??= failedRoutes > 0 ? "failure" : !worked ? "skipped" : (ownersConclusion ?? "success");
   const comparisons = review?.comparisons ?? [];
   return {
     outputs: {

@@ -2,7 +2,6 @@
 // event, and the step's outputs, job summary, annotations and JSON report out. It decides
 // nothing about prompts; everything it needs comes in through `ActionRuntime`.
 
-import * as core from "@actions/core";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +17,7 @@ import { actionsCacheService, evalCachePlan, restoreEvalCache, saveEvalCache, ty
 import { InputError, readInputs, secretInputs, type ActionInputs } from "./inputs.js";
 import { actionReport, type ActionOutputs } from "./report.js";
 import { appendSummary, writeOutputs } from "./runner-files.js";
+import { workflowCommands } from "./workflow-commands.js";
 
 export interface ActionRuntime {
   /** The step's environment: GITHUB_*, RUNNER_*, INPUT_* and whatever the workflow set. */
@@ -30,6 +30,8 @@ export interface ActionResult {
   exitCode: number;
   outputs?: ActionOutputs;
 }
+
+const core = workflowCommands();
 
 const log: WorkflowLog = {
   info: (m) => core.info(m),
@@ -127,7 +129,7 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
     reportPath = join(temp, "promptops-report.json");
     await writeFile(reportPath, renderJson(report.review));
     for (const d of report.review.diagnostics) {
-      const properties = { title: `promptops: ${d.rule}`, file: d.file, startLine: d.line, startColumn: d.column };
+      const properties = { title: `promptops: ${d.rule}`, file: d.file, line: d.line, col: d.column };
       if (d.severity === "error") core.error(d.message, properties);
       else if (d.severity === "warning") core.warning(d.message, properties);
       else core.notice(d.message, properties);

@@ -6,7 +6,7 @@ import type { RepoRef } from "../github/port.js";
 import type { WorkflowDeps } from "../workflows/deps.js";
 import { pullRequestView } from "../workflows/pull-request-view.js";
 import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
-import { reviewBetweenRefs } from "../workflows/review-between-refs.js";
+import { reviewBetweenRefs, unreachable } from "../workflows/review-between-refs.js";
 import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
 import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
@@ -129,10 +129,8 @@ export const ROUTES: readonly Route[] = [
     on: ["push"],
     hosts: ["action"],
     run: async ({ deps }, event) => {
-      const ref = event.string("ref");
-      const defaultBranch = event.optionalString("repository.default_branch") ?? event.optionalString("repository.master_branch");
-      if (defaultBranch === undefined || ref !== `refs/heads/${defaultBranch}`) return { skipped: `${ref} is not the default branch` };
-      if (event.optionalBoolean("deleted")) return { skipped: `${ref} was deleted` };
+      const notDefault = notDefaultBranchPush(event);
+      if (notDefault) return { skipped: notDefault };
       const repo = event.repo();
       const sha = event.string("after");
       const numbers = await deps.github.listMergedPullRequestsForCommit(repo, sha);
@@ -140,6 +138,24 @@ export const ROUTES: readonly Route[] = [
       const merged = [];
       for (const number of numbers) merged.push({ number, result: await tagMergedPrompts(deps, { ...repo, number }) });
       return { merged };
+    },
+  },
+  {
+    // What landed on the default branch is evaluated where the workflow checked it out: its
+    // answers go to the eval cache that only the default branch saves, so the next pull
+    // request's base side costs nothing.
+    name: "review-on-push",
+    on: ["push"],
+    hosts: ["action"],
+    run: async ({ deps, workspace }, event) => {
+      const notDefault = notDefaultBranchPush(event);
+      if (notDefault) return { skipped: notDefault };
+      const before = event.string("before");
+      const after = event.string("after");
+      if (/^0+$/.test(before)) return { skipped: "the branch was just created: nothing to compare with" };
+      const why = (await unreachable(workspace, before)) ?? (await unreachable(workspace, after));
+      if (why) return { skipped: `${why}: to evaluate what lands on the default branch (and fill the eval cache), check it out with actions/checkout and fetch-depth: 2` };
+      return reviewBetweenRefs(deps, { workspace: workspace!, base: before, head: after });
     },
   },
   {
@@ -206,6 +222,15 @@ export function routesFor(host: HostKind, name: string, action: string | undefin
 /** The event names (`pull_request`, ...) some route of `host` answers: anything else is ignored cheaply. */
 export function handledEvents(host: HostKind, routes: readonly Route[] = ROUTES): Set<string> {
   return new Set(routesOf(host, routes).flatMap((r) => r.on.map((key) => key.split(".")[0]!)));
+}
+
+/** Why a `push` is not to the default branch (or is a deletion); undefined when it is. */
+function notDefaultBranchPush(event: PayloadReader): string | undefined {
+  const ref = event.string("ref");
+  const defaultBranch = event.optionalString("repository.default_branch") ?? event.optionalString("repository.master_branch");
+  if (defaultBranch === undefined || ref !== `refs/heads/${defaultBranch}`) return `${ref} is not the default branch`;
+  if (event.optionalBoolean("deleted")) return `${ref} was deleted`;
+  return undefined;
 }
 
 export function readEvent(event: RouteEvent): PayloadReader {

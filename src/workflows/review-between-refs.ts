@@ -5,7 +5,7 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { ReviewResult } from "../core/eval/model.js";
 import { reviewChanges } from "../core/review.js";
-import { gitTree } from "../cli/git.js";
+import { gitTree, isGitRepo, resolveRef } from "../cli/git.js";
 import { loadRevisions } from "../cli/revisions.js";
 import type { WorkflowDeps } from "./deps.js";
 import { readRecordings } from "./review-pull-request.js";
@@ -52,4 +52,15 @@ export async function reviewBetweenRefs(deps: WorkflowDeps, target: RefsTarget):
   });
   deps.log.info(`Reviewed ${target.base}..${target.head}: ${review.verdict.conclusion} (${review.verdict.title}).`);
   return { status: "reviewed", base: revisions.base, head: revisions.head, review };
+}
+
+/** Why `ref` cannot be reviewed in `workspace`, or undefined when it can (a checkout holding that commit). */
+export async function unreachable(workspace: string | undefined, ref: string): Promise<string | undefined> {
+  if (workspace === undefined || !(await isGitRepo(workspace))) return "no checkout of the repository";
+  try {
+    await resolveRef(workspace, ref);
+    return undefined;
+  } catch {
+    return `the checkout does not have ${ref.slice(0, 12)} (fetch more history)`;
+  }
 }

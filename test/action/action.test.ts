@@ -193,7 +193,10 @@ describe("the Action, run as the runner runs it", () => {
     expect([...github.tags.refs.keys()]).toEqual(["prompts/support/summary-1/v1.1.0"]);
     const tag = github.tags.tagObjects.get(github.tags.refs.get("prompts/support/summary-1/v1.1.0")!.sha)!;
     expect(parseAuditRecord(tag.message)).toMatchObject({ promptId: "support/summary-1", version: "1.1.0", approvers: ["alice"], mergeCommitSha: MERGE });
+    expect(run.outputs.verdict).toBe("success");
     expect(run.summary).toContain("Merged pull request #7");
+    // This checkout lacks the commit before the push: what landed is not evaluated, and the summary says why.
+    expect(run.summary).toContain("**review-on-push**: nothing to do (the checkout does not have bbbbbbbbbbbb");
     expect(run.summary).toContain("prompts/support/summary-1/v1.1.0");
   }, 30_000);
 

@@ -28,7 +28,11 @@ describe("promptops init", () => {
     expect(workflow.concurrency.group).toBe("promptops-${{ github.event_name }}-${{ github.event.pull_request.number || github.ref }}");
     const steps = workflow.jobs.promptops.steps as { uses?: string; with?: Record<string, unknown>; run?: string }[];
     // The Action by the name the README gives, never a package fetched by name at run time.
-    expect(steps).toEqual([{ uses: ACTION_REF, with: { "openai-api-key": "${{ secrets.OPENAI_API_KEY }}" } }]);
+    expect(steps).toEqual([
+      // Only what landed on the default branch is checked out (never a pull request's head).
+      { uses: "actions/checkout@v4", if: "github.event_name == 'push'", with: { "fetch-depth": 2 } },
+      { uses: ACTION_REF, with: { "openai-api-key": "${{ secrets.OPENAI_API_KEY }}" } },
+    ]);
     expect(ACTION_REF).toBe("promptops/promptops@v1");
     expect(readFileSync(new URL("../../README.md", import.meta.url), "utf8")).toContain(`uses: ${ACTION_REF}`);
 

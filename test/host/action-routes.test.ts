@@ -31,7 +31,7 @@ describe("the Action's routes", () => {
     expect(names("action", "pull_request", "opened")).toEqual(["review", "owners"]);
     expect(names("action", "pull_request_target", "labeled")).toEqual(["review-target", "owners-target"]);
     expect(names("action", "pull_request_target", "synchronize")).toEqual(["review-target", "owners-target"]);
-    expect(names("action", "push")).toEqual(["tags-on-push"]);
+    expect(names("action", "push")).toEqual(["tags-on-push", "review-on-push"]);
     expect(names("action", "workflow_dispatch")).toEqual(["review-refs"]);
     expect(names("action", "pull_request_review", "submitted")).toEqual(["owners-on-review"]);
     for (const host of ["app", "netlify"] as const) {
@@ -72,10 +72,38 @@ describe("the Action's routes", () => {
     const fake = new FakeGitHub(OWNER, REPO, {});
     nockGitHub(fake);
     const push = pushEvent({ ref: "refs/heads/feature", before: SHA.base, after: SHA.head, defaultBranch: "main" });
-    expect(done(await handleDelivery(action(), { name: "push", payload: push }))).toEqual([{ skipped: "refs/heads/feature is not the default branch" }]);
+    const notDefault = { skipped: "refs/heads/feature is not the default branch" };
+    expect(done(await handleDelivery(action(), { name: "push", payload: push }))).toEqual([notDefault, notDefault]);
     const direct = pushEvent({ ref: "refs/heads/main", before: SHA.base, after: SHA.head, defaultBranch: "main" });
-    expect(done(await handleDelivery(action(), { name: "push", payload: direct }))).toEqual([{ skipped: "no merged pull request has commit ccccccc" }]);
+    expect(done(await handleDelivery(action(), { name: "push", payload: direct }))).toEqual([
+      { skipped: "no merged pull request has commit ccccccc" },
+      { skipped: expect.stringMatching(/^no checkout of the repository: to evaluate what lands on the default branch \(and fill the eval cache\), check it out/) },
+    ]);
     expect(fake.calls).toEqual([`GET /repos/${OWNER}/${REPO}/commits/${SHA.head}/pulls`]);
+  });
+
+  it("evaluates what a push brings to the default branch in the checkout", async () => {
+    const fake = new FakeGitHub(OWNER, REPO, {});
+    nockGitHub(fake);
+    const repo = tempRepo(baseFiles(1));
+    try {
+      const before = repo.commit("base");
+      repo.write(headFiles(baseFiles(1), 1));
+      const after = repo.commit("merge");
+      const push = pushEvent({ ref: "refs/heads/main", before, after, defaultBranch: "main" });
+
+      const [tags, review] = done(await handleDelivery(action({ workspace: repo.dir }), { name: "push", payload: push })) as any[];
+
+      expect(tags).toEqual({ skipped: `no merged pull request has commit ${after.slice(0, 7)}` });
+      expect(review).toMatchObject({ status: "reviewed", base: before, head: after });
+      expect(review.review.verdict.conclusion).toBe("success");
+      const shallow = pushEvent({ ref: "refs/heads/main", before: SHA.base, after, defaultBranch: "main" });
+      expect(done(await handleDelivery(action({ workspace: repo.dir }), { name: "push", payload: shallow }))[1]).toEqual({
+        skipped: expect.stringContaining(`the checkout does not have ${SHA.base.slice(0, 12)} (fetch more history)`),
+      });
+    } finally {
+      repo.cleanup();
+    }
   });
 
   it("reviews between two refs of the checked-out repository on workflow_dispatch", async () => {

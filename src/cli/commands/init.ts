@@ -109,7 +109,12 @@ jobs:
   promptops:
     runs-on: ubuntu-latest
     steps:
-      # No checkout: the pull request's files are read through the API, as data.
+      # Pull requests are read through the API, as data. On the default branch the Action also
+      # evaluates what landed, so later pull requests find their base side in the eval cache.
+      - uses: actions/checkout@v4
+        if: github.event_name == 'push'
+        with:
+          fetch-depth: 2
       - uses: ${ACTION_REF}
         with:
           openai-api-key: \${{ secrets.OPENAI_API_KEY }}
