@@ -9,6 +9,7 @@ import type { OwnershipSyncResult } from "../workflows/sync-ownership.js";
 import type { TagMergedResult } from "../workflows/tag-merged-prompts.js";
 import { renderTagsComment } from "../workflows/tags-comment.js";
 import type { FailOn } from "./inputs.js";
+import { isPosted } from "./read-only-token.js";
 
 /** The outputs action.yml declares; structured values are JSON. */
 export interface ActionOutputs {
@@ -67,8 +68,9 @@ export function actionReport(input: ReportInput): ActionReport {
       review = result.review;
       verdict = result.review.verdict.conclusion;
     }
-    if (typeof result.commentId === "number") commentId = result.commentId;
-    if (typeof result.checkRunId === "number") checkRunId ??= result.checkRunId;
+    // Ids of what a read-only token could not post are not GitHub's (read-only-token.ts).
+    if (typeof result.commentId === "number" && isPosted(result.commentId)) commentId = result.commentId;
+    if (typeof result.checkRunId === "number" && isPosted(result.checkRunId)) checkRunId ??= result.checkRunId;
     if (isOwnership(result)) {
       ownersConclusion = result.check.conclusion ?? "pending";
       sections.push(ownershipSection(result));

@@ -14,6 +14,7 @@ import { hostDeps, type HostSettings } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
 import type { WorkflowLog } from "../workflows/deps.js";
 import { actionsCacheService, evalCachePlan, restoreEvalCache, saveEvalCache, type CacheService } from "./eval-cache.js";
+import { readOnlyFallback, type ReadOnlyWrites } from "./read-only-token.js";
 import { InputError, readInputs, secretInputs, type ActionInputs } from "./inputs.js";
 import { actionReport, type ActionOutputs } from "./report.js";
 import { appendSummary, writeOutputs } from "./runner-files.js";
@@ -101,9 +102,15 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
     ...(spendCap ? { spendCap } : {}),
     ...(inputs.concurrency !== undefined ? { concurrency: inputs.concurrency } : {}),
   };
+  const writes: ReadOnlyWrites[] = [];
   const host: Host = {
     kind: "action",
-    deps: (reads) => hostDeps(octokit, settings, { log, reads }),
+    deps: (reads) => {
+      const deps = hostDeps(octokit, settings, { log, reads });
+      const github = readOnlyFallback(deps.github);
+      writes.push(github);
+      return { ...deps, github };
+    },
     ...(env.GITHUB_WORKSPACE ? { workspace: env.GITHUB_WORKSPACE } : {}),
     rerun: Number(env.GITHUB_RUN_ATTEMPT ?? "1") > 1,
   };
@@ -116,6 +123,12 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
       `This pull request comes from the fork ${fork}. GitHub gives workflows run for forks no secrets and a read-only token, ` +
         "so models that need a key were not called: the prompts were linted and diffed, and the evaluation was skipped. " +
         "A maintainer can have them evaluated through `pull_request_target` and a label (see the README).",
+    );
+  }
+  const refused = [...new Set(writes.flatMap((w) => w.refused))];
+  if (refused.length > 0) {
+    notes.push(
+      `The job's token may only read (GitHub gives workflows run for pull requests from forks a read-only token), so ${refused.join(", ")} could not be posted: this summary is the report.`,
     );
   }
   if (spendCap?.reached) {

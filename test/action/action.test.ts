@@ -200,35 +200,56 @@ describe("the Action, run as the runner runs it", () => {
     expect(run.summary).toContain("prompts/support/summary-1/v1.1.0");
   }, 30_000);
 
-  it("a fork without secrets is linted and diffed, not evaluated, and never passes", async () => {
+  it("a fork without secrets and with a read-only token is linted and diffed, not evaluated, never passes, and reported in the summary", async () => {
     github.addPull({ number: 8, base: SHA.base, head: FORK_HEAD, headRepo: { owner: "octocat", repo: REPO } });
     const payload = pullRequestEvent("opened", { base: SHA.base, head: FORK_HEAD, number: 8 });
     payload.pull_request.head.repo.full_name = `octocat/${REPO}`;
     payload.pull_request.head.repo.owner.login = "octocat";
-    const run = await runAction("pull_request", payload, { "github-token": "ghs_read_only" });
+    const comments = github.comments.length;
+    github.readOnly = true;
+    const run = await runAction("pull_request", payload, { "github-token": "ghs_read_only" }).finally(() => (github.readOnly = false));
 
     expect(run.modelRequests).toBe(0);
     expect(run.code).toBe(0);
+    // GitHub refused the writes; nothing was posted, nothing failed.
+    expect(github.calls).toContain(`POST /repos/${OWNER}/${REPO}/check-runs`);
+    expect(evalRuns(FORK_HEAD)).toEqual([]);
+    expect(github.comments).toHaveLength(comments);
+    expect(run.outputs).toMatchObject({ verdict: "neutral", "comment-id": "", "check-run-id": "" });
+    expect(run.summary).toContain(`comes from the fork octocat/${REPO}`);
+    expect(run.summary).toContain("evaluation was skipped");
+    expect(run.summary).toContain("could not be posted: this summary is the report");
+    expect(run.summary).toContain("no API key: set the environment variable OPENAI\\_API\\_KEY");
+    expect(run.summary).toMatch(/```diff[\s\S]*-\s+version: 1\.0\.0[\s\S]*\+\s+version: 1\.1\.0/);
+    expect(run.stdout).toContain("::warning title=promptops%3A unused-variable,file=prompts/support/summary-1.prompt.yml,line=8,col=1::variable \"locale\"");
+  }, 30_000);
+
+  it("a fork without secrets, when the token can write, gets a neutral check run", async () => {
+    const payload = pullRequestEvent("synchronize", { base: SHA.base, head: FORK_HEAD, number: 8 });
+    payload.pull_request.head.repo.full_name = `octocat/${REPO}`;
+    const run = await runAction("pull_request", payload, { "github-token": "ghs_write" }, { GITHUB_RUN_ATTEMPT: "2" });
+
+    expect(run.modelRequests).toBe(0);
     const [check] = evalRuns(FORK_HEAD);
     expect(check).toMatchObject({ status: "completed", conclusion: "neutral" });
     expect(`${check!.output.summary}\n${check!.output.text}`).toContain("no API key: set the environment variable OPENAI\\_API\\_KEY");
-    expect(run.outputs.verdict).toBe("neutral");
-    expect(run.summary).toContain(`comes from the fork octocat/${REPO}`);
-    expect(run.summary).toContain("evaluation was skipped");
-    expect(run.summary).toMatch(/```diff[\s\S]*-\s+version: 1\.0\.0[\s\S]*\+\s+version: 1\.1\.0/);
-    expect(run.stdout).toContain("::warning title=promptops%3A unused-variable,file=prompts/support/summary-1.prompt.yml,line=8,col=1::variable \"locale\"");
+    expect(run.outputs["check-run-id"]).toBe(String(check!.id));
   }, 30_000);
 
   it("stops sending at the spending cap and reports neutral", async () => {
     github.addPull({ number: 9, base: SHA.base, head: CAPPED_HEAD });
     const payload = pullRequestEvent("opened", { base: SHA.base, head: CAPPED_HEAD, number: 9 });
-    const run = await runAction("pull_request", payload, { ...keyed(), "budget-usd": "0.0000001", concurrency: "1" });
+    const comments = github.comments.length;
+    const run = await runAction("pull_request", payload, { ...keyed(), "budget-usd": "0.0000001", concurrency: "1", comment: "false" });
 
     // One request in flight when the cap is reached, then nothing more.
     expect(run.modelRequests).toBe(1);
     expect(run.code).toBe(0);
     expect(evalRuns(CAPPED_HEAD)[0]).toMatchObject({ status: "completed", conclusion: "neutral" });
     expect(run.outputs.verdict).toBe("neutral");
+    // comment: false
+    expect(github.comments).toHaveLength(comments);
+    expect(run.outputs["comment-id"]).toBe("");
     expect(run.summary).toMatch(/spending cap \(budget-usd: \$0\.0000001\) was reached: \d+ model request\(s\) were not sent/);
   }, 30_000);
 
