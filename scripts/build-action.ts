@@ -29,6 +29,10 @@ export async function buildActionBundle(root = ROOT): Promise<string> {
     // `import.meta.url` has no CommonJS equivalent; the banner defines one from the bundle's own path.
     define: { "import.meta.url": "__import_meta_url" },
     banner: { js: 'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+    // Start-up is spent reading and compiling the file: whitespace and syntax minification halve
+    // it; names are kept, so stack traces stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: "eof",
     logLevel: "silent",
     outfile: "dist/index.js",

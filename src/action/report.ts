@@ -132,7 +132,7 @@ function regressions(review: ReviewResult | undefined): { prompt: string; scoreD
 }
 
 function ownershipSection(result: OwnershipSyncResult): string {
-  const state = result.check.conclusion ?? result.check.status;
+  const state = result.check.conclusion ?? "waiting for approval";
   const lines = [`### Prompt owners: ${state}`];
   if (result.prompts.length === 0) lines.push("No changed prompt needs an owner's approval.");
   for (const p of result.prompts) {
@@ -141,7 +141,7 @@ function ownershipSection(result: OwnershipSyncResult): string {
     lines.push(`- ${p.satisfied ? "✅" : "⏳"} ${escapeInline(p.promptId)}: ${owners}; ${p.satisfied ? approved.replace("waiting for approval", "no approval needed") : approved}`);
   }
   const asked = [...result.requested.users.map((u) => `@${u}`), ...result.requested.teams];
-  if (asked.length > 0) lines.push(`Review requested from ${asked.map((a) => escapeInline(a)).join(", ")}.`);
+  if (asked.length > 0) lines.push(`\nReview requested from ${asked.map((a) => escapeInline(a)).join(", ")}.`);
   return lines.join("\n");
 }
 

@@ -143,7 +143,7 @@ describe("the Action, run as the runner runs it", () => {
 
     expect(run.summary).toContain("## PromptOps: `pull_request.opened`");
     expect(run.summary).toContain("support/summary-1");
-    expect(run.summary).toContain("### Prompt owners: in_progress");
+    expect(run.summary).toContain("### Prompt owners: waiting for approval");
     expect(run.outputs).toMatchObject({
       verdict: "success",
       "changed-prompts": JSON.stringify(["support/summary-1"]),
