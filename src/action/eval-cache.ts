@@ -6,6 +6,7 @@
 
 import { createHash } from "node:crypto";
 import { readdir } from "node:fs/promises";
+import type { ResponseCache } from "../core/eval/cache.js";
 
 /** Bumped when the stored format changes, so old entries are never read as new ones. */
 export const CACHE_PREFIX = "promptops-eval-v1-";
@@ -54,7 +55,7 @@ export async function contentKey(dir: string): Promise<string | undefined> {
 
 /** The Actions cache service, as `@actions/cache` offers it. */
 export interface CacheService {
-  isAvailable(): boolean;
+  isAvailable(): boolean | Promise<boolean>;
   restore(paths: string[], primaryKey: string, restoreKeys: string[]): Promise<string | undefined>;
   save(paths: string[], key: string): Promise<number>;
 }
@@ -64,8 +65,8 @@ export function actionsCacheService(): CacheService {
   let loaded: Promise<typeof import("@actions/cache")> | undefined;
   const cache = () => (loaded ??= import("@actions/cache"));
   return {
-    // Both cache service generations announce themselves through these variables.
-    isAvailable: () => Boolean(process.env.ACTIONS_CACHE_URL || process.env.ACTIONS_RESULTS_URL),
+    // Without either service's address there is nothing to load; with one, the library decides (GHES uses v1).
+    isAvailable: async () => Boolean(process.env.ACTIONS_RESULTS_URL || process.env.ACTIONS_CACHE_URL) && (await cache()).isFeatureAvailable(),
     restore: async (paths, primaryKey, restoreKeys) => (await cache()).restoreCache(paths, primaryKey, restoreKeys),
     save: async (paths, key) => (await cache()).saveCache(paths, key),
   };
@@ -79,7 +80,7 @@ export interface EvalCacheLog {
 /** Restores the latest saved folder into `dir`; returns the key restored. Never throws: no cache is a slower run, not a failed one. */
 export async function restoreEvalCache(service: CacheService, plan: CachePlan, dir: string, log: EvalCacheLog): Promise<string | undefined> {
   if (!plan.restore) return undefined;
-  if (!service.isAvailable()) {
+  if (!(await available(service))) {
     log.warn("The Actions cache service is not available here: model responses are not reused from earlier runs.");
     return undefined;
   }
@@ -108,7 +109,7 @@ export async function saveEvalCache(
   }
   const key = await contentKey(dir);
   if (key === undefined || key === restoredKey) return undefined;
-  if (!service.isAvailable()) {
+  if (!(await available(service))) {
     log.warn("The Actions cache service is not available here: model responses are not kept for later runs.");
     return undefined;
   }
@@ -123,6 +124,26 @@ export async function saveEvalCache(
   }
 }
 
+async function available(service: CacheService): Promise<boolean> {
+  try {
+    return await service.isAvailable();
+  } catch {
+    return false;
+  }
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `cache` once `restoring` has settled: a restore can then overlap the run's GitHub reads. */
+export function afterRestore(cache: ResponseCache, restoring: Promise<unknown>): ResponseCache {
+  const ready = restoring.then(
+    () => undefined,
+    () => undefined,
+  );
+  return {
+    get: async (key) => (await ready, cache.get(key)),
+    set: async (key, value) => (await ready, cache.set(key, value)),
+  };
 }

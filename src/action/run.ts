@@ -13,7 +13,7 @@ import { handleDelivery, type Host } from "../host/delivery.js";
 import { hostDeps, type HostSettings } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
 import type { WorkflowLog } from "../workflows/deps.js";
-import { actionsCacheService, evalCachePlan, restoreEvalCache, saveEvalCache, type CacheService } from "./eval-cache.js";
+import { actionsCacheService, afterRestore, evalCachePlan, restoreEvalCache, saveEvalCache, type CacheService } from "./eval-cache.js";
 import { readOnlyFallback, type ReadOnlyWrites } from "./read-only-token.js";
 import { InputError, readInputs, secretInputs, type ActionInputs } from "./inputs.js";
 import { actionReport, type ActionOutputs } from "./report.js";
@@ -90,12 +90,13 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
   await mkdir(cacheDir, { recursive: true });
   const plan = evalCachePlan({ eventName, ref: env.GITHUB_REF, defaultBranch: event.optionalString("repository.default_branch") });
   const cacheLog = { info: log.info, warn: log.warn };
-  const restoredKey = await restoreEvalCache(cacheService, plan, cacheDir, cacheLog);
+  // Restored while GitHub is read: the first model request, much later, waits for it.
+  const restoring = restoreEvalCache(cacheService, plan, cacheDir, cacheLog);
 
   const spendCap = inputs.budgetUsd !== undefined ? createSpendCap(inputs.budgetUsd) : undefined;
   const settings: HostSettings = {
     env: modelSettings(env, inputs),
-    cache: folderCache(cacheDir),
+    cache: afterRestore(folderCache(cacheDir), restoring),
     // The workflow's own repository and secrets: its base-branch config may name endpoints.
     trustConfigEndpoints: true,
     comment: inputs.comment,
@@ -151,7 +152,7 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
   const outputs: ActionOutputs = { ...report.outputs, "report-path": reportPath };
   await writeOutputs(env.GITHUB_OUTPUT, { ...outputs });
   await appendSummary(env.GITHUB_STEP_SUMMARY, report.summary);
-  await saveEvalCache(cacheService, plan, cacheDir, restoredKey, cacheLog);
+  await saveEvalCache(cacheService, plan, cacheDir, await restoring, cacheLog);
 
   if (report.failed) core.error(outputs.verdict === "failure" ? "PromptOps: a gate failed (fail-on: gate)." : "PromptOps: a step of the run failed; see above.");
   return { exitCode: report.failed ? 1 : 0, outputs };

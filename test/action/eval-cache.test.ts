@@ -2,7 +2,8 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CACHE_PREFIX, contentKey, evalCachePlan, restoreEvalCache, saveEvalCache, type CacheService } from "../../src/action/eval-cache.js";
+import { memoryCache } from "../../src/core/eval/cache.js";
+import { afterRestore, CACHE_PREFIX, contentKey, evalCachePlan, restoreEvalCache, saveEvalCache, type CacheService } from "../../src/action/eval-cache.js";
 import { folderCache } from "../../src/cli/folder-cache.js";
 import { tempDir } from "../cli/git-fixture.js";
 
@@ -111,5 +112,22 @@ describe("restoring and saving", () => {
     const failed = log();
     expect(await saveEvalCache(failing, main("push"), dir, undefined, failed)).toBeUndefined();
     expect(failed.lines).toEqual(["warning: Could not save model responses to the Actions cache: Unable to reserve cache with key x, another job may be creating this cache."]);
+  });
+});
+
+describe("afterRestore", () => {
+  it("answers once the restore has settled, so a restore can overlap the GitHub reads", async () => {
+    const response = { output: "ok", usage: { input: 1, output: 1 }, latencyMs: 5 };
+    const store = memoryCache();
+    let finish!: () => void;
+    const cache = afterRestore(store, new Promise<void>((resolve) => (finish = resolve)));
+    const read = cache.get("k");
+    await store.set("k", response); // what the restore brings
+    finish();
+    expect(await read).toEqual(response);
+
+    // A failed restore is a cold cache, not a failed review.
+    const cold = afterRestore(memoryCache(), Promise.reject(new Error("cache service down")));
+    expect(await cold.get("k")).toBeUndefined();
   });
 });
