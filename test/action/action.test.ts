@@ -4,7 +4,7 @@
 // merge; then a fork without secrets and a spending cap.
 
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildActionBundle } from "../../scripts/build-action.js";
 import { parseAuditRecord } from "../../src/core/versions/audit.js";
@@ -14,12 +14,14 @@ import { pullRequestEvent, pushEvent } from "../fixtures/github/payloads.js";
 import { baseFiles, headFiles, OWNER, PR_NUMBER, promptFile, REPO, SHA } from "../fixtures/github/repo.js";
 import { reviewEvent } from "../app/ownership-github.js";
 import { tempDir, tempRepo, type TempRepo } from "../cli/git-fixture.js";
+import { startCacheService } from "../support/actions-cache-service.js";
 import { startModelServer, type ModelServer } from "../support/model-server.js";
 import { ActionGitHub } from "./action-github.js";
 
 const MERGE = "a".repeat(40);
 const FORK_HEAD = "9".repeat(40);
 const CAPPED_HEAD = "8".repeat(40);
+const CACHED_HEAD = "7".repeat(40);
 const SECRET_KEY = "sk-test-4f9c2e7d1b";
 const PAID = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([path, text]) => [path, text.replace("model: echo", "model: openai/gpt-4o-mini")]));
@@ -39,7 +41,7 @@ let bundle: string;
 let workspace: TempRepo;
 
 beforeAll(async () => {
-  github = new ActionGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: head, [MERGE]: head, [FORK_HEAD]: forkHead, [CAPPED_HEAD]: cappedHead });
+  github = new ActionGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: head, [MERGE]: head, [FORK_HEAD]: forkHead, [CAPPED_HEAD]: cappedHead, [CACHED_HEAD]: head });
   github.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
   server = await serveGitHub(github);
   models = await startModelServer();
@@ -278,6 +280,43 @@ describe("the Action, run as the runner runs it", () => {
       repo.cleanup();
     }
   }, 30_000);
+
+  it("what the default branch evaluated is saved to the Actions cache, and a pull request's review of the same prompts sends nothing", async () => {
+    const cacheService = await startCacheService();
+    const repo = tempRepo(base);
+    // Both runs on one runner path, as on GitHub's runners (the cache version includes the path).
+    const runnerTemp = tempDir("promptops-runner-temp-");
+    try {
+      const before = repo.commit("base");
+      repo.write(head);
+      const after = repo.commit("merge");
+      const cacheEnv = { ACTIONS_CACHE_URL: cacheService.url, ACTIONS_RUNTIME_TOKEN: "runtime-token", RUNNER_TEMP: runnerTemp };
+
+      const push = pushEvent({ ref: "refs/heads/main", before, after, defaultBranch: "main" });
+      const onMain = await runAction("push", push, keyed(), { ...cacheEnv, GITHUB_WORKSPACE: repo.dir, GITHUB_REF: "refs/heads/main", GITHUB_SHA: after });
+      expect(onMain.code).toBe(0);
+      expect(onMain.modelRequests).toBeGreaterThan(0);
+      expect(cacheService.keys).toHaveLength(1);
+      expect(cacheService.keys[0]).toMatch(/^promptops-eval-v1-[0-9a-f]{32}$/);
+      expect(onMain.stdout).toContain(`Saved model responses to the Actions cache (${cacheService.keys[0]})`);
+
+      rmSync(join(runnerTemp, "promptops-eval-cache"), { recursive: true, force: true });
+      github.addPull({ number: 10, base: SHA.base, head: CACHED_HEAD });
+      const pr = await runAction("pull_request", pullRequestEvent("opened", { base: SHA.base, head: CACHED_HEAD, number: 10 }), keyed(), cacheEnv);
+      expect(pr.code).toBe(0);
+      expect(pr.stdout).toContain(`Restored model responses from the Actions cache (${cacheService.keys[0]})`);
+      expect(pr.modelRequests).toBe(0);
+      expect(pr.outputs.verdict).toBe("success");
+      expect(pr.summary).toMatch(/0 requests sent · [1-9]\d* cache hits/);
+      // A pull request never writes what others read.
+      expect(cacheService.keys).toHaveLength(1);
+      expect(cacheService.calls.filter((c) => c.startsWith("POST"))).toHaveLength(2);
+    } finally {
+      repo.cleanup();
+      rmSync(runnerTemp, { recursive: true, force: true });
+      await cacheService.close();
+    }
+  }, 60_000);
 
   it("says so when the event has nothing to do", async () => {
     const run = await runAction("star", { action: "created", repository: { name: REPO, owner: { login: OWNER } } }, keyed());
