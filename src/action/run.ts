@@ -6,9 +6,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSpendCap, usd } from "../core/providers/spend-cap.js";
+import { createRedactor, secretsFrom, type Redactor } from "../core/redact.js";
 import { renderJson } from "../core/report/index.js";
 import { folderCache } from "../cli/folder-cache.js";
 import { createOctokit } from "../github/client.js";
+import { GITHUB_ACTIONS_IDENTITY } from "../github/port.js";
 import { handleDelivery, type Host } from "../host/delivery.js";
 import { hostDeps, type HostSettings } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
@@ -52,17 +54,18 @@ export async function run(runtime: ActionRuntime = { env: process.env }): Promis
     return { exitCode: 1 };
   }
   // Masked before anything else is printed: a provider error quoting a key shows *** instead.
-  for (const secret of secretInputs(inputs)) core.setSecret(secret);
+  const secrets = [...new Set([...secretInputs(inputs), ...secretsFrom(env)])];
+  for (const secret of secrets) core.setSecret(secret);
 
   try {
-    return await review(runtime, inputs);
+    return await review(runtime, inputs, createRedactor(secrets));
   } catch (error) {
     core.error(error instanceof Error ? error.message : String(error));
     return { exitCode: 1 };
   }
 }
 
-async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<ActionResult> {
+async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Redactor): Promise<ActionResult> {
   const { env } = runtime;
   const eventName = required(env, "GITHUB_EVENT_NAME");
   const payload: unknown = JSON.parse(await readFile(required(env, "GITHUB_EVENT_PATH"), "utf8"));
@@ -100,6 +103,9 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs): Promise<Act
     // The workflow's own repository and secrets: its base-branch config may name endpoints.
     trustConfigEndpoints: true,
     comment: inputs.comment,
+    redactor,
+    // The job's token writes as GitHub Actions' app: its earlier comments are ours to edit.
+    identity: GITHUB_ACTIONS_IDENTITY,
     ...(spendCap ? { spendCap } : {}),
     ...(inputs.concurrency !== undefined ? { concurrency: inputs.concurrency } : {}),
   };

@@ -42,6 +42,8 @@ let workspace: TempRepo;
 
 beforeAll(async () => {
   github = new ActionGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: head, [MERGE]: head, [FORK_HEAD]: forkHead, [CAPPED_HEAD]: cappedHead, [CACHED_HEAD]: head });
+  // What the job's token writes is credited to GitHub Actions' app.
+  github.appId = 15368;
   github.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
   server = await serveGitHub(github);
   models = await startModelServer();
