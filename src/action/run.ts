@@ -12,6 +12,7 @@ import { folderCache } from "../cli/folder-cache.js";
 import { createOctokit } from "../github/client.js";
 import { GITHUB_ACTIONS_IDENTITY } from "../github/port.js";
 import { handleDelivery, type Host } from "../host/delivery.js";
+import { proxiedFetch } from "../net/proxy.js";
 import { hostDeps, type HostSettings } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
 import type { WorkflowLog } from "../workflows/deps.js";
@@ -78,6 +79,8 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Re
     // GitHub Enterprise Server: the runner names its API; github.com otherwise.
     baseUrl: env.GITHUB_API_URL || "https://api.github.com",
     userAgent: "promptops-action",
+    // Self-hosted runners behind a proxy: HTTPS_PROXY / NO_PROXY of the step's environment.
+    env,
     logger: { warn: (m) => log.warn(m), debug: (m) => log.debug?.(m) },
   });
   const graphqlUrl = env.GITHUB_GRAPHQL_URL;
@@ -96,10 +99,12 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Re
   // Restored while GitHub is read: the first model request, much later, waits for it.
   const restoring = restoreEvalCache(cacheService, plan, cacheDir, cacheLog);
 
+  const modelFetch = proxiedFetch(env);
   const spendCap = inputs.budgetUsd !== undefined ? createSpendCap(inputs.budgetUsd) : undefined;
   const settings: HostSettings = {
     env: modelSettings(env, inputs),
     cache: afterRestore(folderCache(cacheDir), restoring),
+    ...(modelFetch ? { fetch: modelFetch } : {}),
     // The workflow's own repository and secrets: its base-branch config may name endpoints.
     trustConfigEndpoints: true,
     comment: inputs.comment,
