@@ -152,7 +152,7 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Re
   let reportPath = "";
   if (report.review) {
     reportPath = join(temp, "promptops-report.json");
-    await writeFile(reportPath, renderJson(report.review));
+    await writeFile(reportPath, redactor.redact(renderJson(report.review)));
     for (const d of report.review.diagnostics) {
       const properties = { title: `promptops: ${d.rule}`, file: d.file, line: d.line, col: d.column };
       if (d.severity === "error") core.error(d.message, properties);
@@ -162,7 +162,8 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Re
   }
   const outputs: ActionOutputs = { ...report.outputs, "report-path": reportPath };
   await writeOutputs(env.GITHUB_OUTPUT, { ...outputs });
-  await appendSummary(env.GITHUB_STEP_SUMMARY, report.summary);
+  // Files are not masked by the runner as its log is: secrets are taken out here.
+  await appendSummary(env.GITHUB_STEP_SUMMARY, redactor.redact(report.summary));
   await saveEvalCache(cacheService, plan, cacheDir, await restoring, cacheLog);
 
   if (report.failed) core.error(outputs.verdict === "failure" ? "PromptOps: a gate failed (fail-on: gate)." : "PromptOps: a step of the run failed; see above.");
