@@ -13,6 +13,7 @@ import { reviewChanges } from "../src/core/review.js";
 import { loadWorkspace } from "../src/core/workspace.js";
 import { fork } from "node:child_process";
 import { benchNetlifyWebhook } from "./netlify.js";
+import { ACTION_STARTUP_TARGET_MS, actionStartup } from "./action-startup.js";
 import { fileURLToPath } from "node:url";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
@@ -128,6 +129,8 @@ async function main(): Promise<number> {
       ["requests sent (warm rerun)", `${warm.stats.requestsSent} (target 0; ${warm.stats.cacheHits} cache hits, ${(warm.wallMs / 1000).toFixed(2)} s)`],
       ["case errors", String(errors)],
     ];
+    const startup = await actionStartup();
+    rows.push(["Action start-up to first API call", `${startup.medianMs.toFixed(0)} ms median, ${startup.maxMs.toFixed(0)} ms worst (target < ${ACTION_STARTUP_TARGET_MS} ms)`]);
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log("promptops bench: base-vs-head review against a local OpenAI-compatible server\n");
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
@@ -138,6 +141,7 @@ async function main(): Promise<number> {
     if (cold.stats.deduplicated < CASES / 2) misses.push(`only ${cold.stats.deduplicated} identical requests were deduplicated (expected ${CASES / 2})`);
     if (peakRss >= TARGET_RSS_MB * 1024 * 1024) misses.push(`peak RSS ${mb(peakRss)}`);
     if (errors > 0) misses.push(`${errors} case errors`);
+    if (startup.medianMs >= ACTION_STARTUP_TARGET_MS) misses.push(`Action start-up ${startup.medianMs.toFixed(0)} ms`);
     console.log(misses.length === 0 ? "\nall targets met" : `\ntargets missed: ${misses.join("; ")}`);
     return misses.length === 0 ? 0 : 1;
   } finally {

@@ -5,3 +5,5 @@ export { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reru
 export { reviewPullRequest } from "../workflows/review-pull-request.js";
 export { syncOwnership } from "../workflows/sync-ownership.js";
 export { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
+export { pullRequestView } from "../workflows/pull-request-view.js";
+export { reviewBetweenRefs, unreachable } from "../workflows/review-between-refs.js";
