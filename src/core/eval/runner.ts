@@ -179,21 +179,31 @@ export function createRunner(options: RunnerOptions): Runner {
     return pending;
   }
 
+  // Requests of one `run` call started at once: enough to keep every provider's slots busy while
+  // some wait on the cache or on an identical request, few enough that a 100,000-request run
+  // holds a bounded number of pending requests, timers and sockets rather than one of each per request.
+  const window = 2 * Math.max(1, options.concurrency, ...Object.values(options.perProvider ?? {}));
+
   return {
     async run(requests) {
       const total = requests.length;
+      const outcomes = new Array<RunOutcome>(total);
+      let next = 0;
       let done = 0;
       const onProgress = options.onProgress;
-      return Promise.all(
-        requests.map((request) => {
+      const worker = async () => {
+        while (next < total) {
+          const index = next++;
+          const request = requests[index]!;
           const key = requestKey(request);
-          return shared(key, request).then((settled) => {
-            done++;
-            onProgress?.(done, total);
-            return { key, ...settled };
-          });
-        }),
-      );
+          const settled = await shared(key, request);
+          outcomes[index] = { key, ...settled };
+          done++;
+          onProgress?.(done, total);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(window, total) }, worker));
+      return outcomes;
     },
     stats() {
       return { ...stats };

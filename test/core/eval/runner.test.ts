@@ -234,6 +234,28 @@ describe("runner", () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  it("works through a large run a window at a time instead of starting every request at once", async () => {
+    let open = 0;
+    let mostOpen = 0;
+    const cache: ResponseCache = {
+      get: async () => {
+        open++;
+        mostOpen = Math.max(mostOpen, open);
+        await new Promise((resolve) => setImmediate(resolve));
+        open--;
+        return undefined;
+      },
+      set: async () => {},
+    };
+    const echo: ModelProvider = { name: "echo", reportsLatency: true, complete: async (r) => ({ output: r.messages[1]!.content, usage: { input: 1, output: 1 }, latencyMs: 0 }) };
+    const requests = Array.from({ length: 2000 }, (_, i) => ticket(`ticket ${i}`));
+    const outcomes = await createRunner({ providers: registryOf(echo), cache, concurrency: 4, perProvider: { echo: 8 }, retries: 0, timeoutMs: 1000 }).run(requests);
+
+    expect(outcomes.map((o) => o.response?.output)).toEqual(requests.map((r) => r.messages[1]!.content));
+    // Twice the largest limit: every slot stays fed, and the run's size does not matter.
+    expect(mostOpen).toBe(16);
+  });
+
   it("reports an unknown provider without sending anything", async () => {
     const runner = runnerFor(registryFor(server));
     const [outcome] = await runner.run([ticket("a", { model: "gpt-4o" })]);
