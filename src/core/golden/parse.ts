@@ -54,9 +54,12 @@ function problem(file: string, line: number, column: number, message: string, ru
 
 function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
   const cases: GoldenCase[] = [];
-  text.split("\n").forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === "") return;
+  // Line by line without an array of every line: a large set holds its text and its cases only.
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const end = text.indexOf("\n", start);
+    const raw = text.slice(start, end === -1 ? text.length : end);
+    start = end === -1 ? text.length : end + 1;
+    if (raw.trim() === "") continue;
     let row: unknown;
     try {
       row = JSON.parse(raw);
@@ -67,11 +70,11 @@ function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): G
         ? "; remove the trailing comma: JSONL has one JSON value per line and nothing between lines"
         : "";
       diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}${hint}`));
-      return;
+      continue;
     }
     const c = caseFromRow(row, { file, line }, diagnostics);
     if (c) cases.push(c);
-  });
+  }
   return cases;
 }
 
