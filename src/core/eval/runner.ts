@@ -191,12 +191,18 @@ export function createRunner(options: RunnerOptions): Runner {
       let next = 0;
       let done = 0;
       const onProgress = options.onProgress;
+      // Identical requests of this run share one answer however far apart they are (base and
+      // head of a case sit a side apart), not only while the first is in flight.
+      const firstOf = new Map<string, Promise<Settled>>();
       const worker = async () => {
         while (next < total) {
           const index = next++;
           const request = requests[index]!;
           const key = requestKey(request);
-          const settled = await shared(key, request);
+          let pending = firstOf.get(key);
+          if (pending) stats.deduplicated++;
+          else firstOf.set(key, (pending = shared(key, request)));
+          const settled = await pending;
           outcomes[index] = { key, ...settled };
           done++;
           onProgress?.(done, total);

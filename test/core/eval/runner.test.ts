@@ -256,6 +256,15 @@ describe("runner", () => {
     expect(mostOpen).toBe(16);
   });
 
+  it("sends identical requests of one run once however far apart they are, with no cache", async () => {
+    const requests = [ticket("same"), ...Array.from({ length: 50 }, (_, i) => ticket(`ticket ${i}`)), ticket("same")];
+    const runner = createRunner({ providers: registryFor(server), concurrency: 1, retries: 0, timeoutMs: 5000 });
+    const outcomes = await runner.run(requests);
+    expect(outcomes[51]?.response?.output).toBe("same");
+    expect(server.requests).toHaveLength(51);
+    expect(runner.stats()).toMatchObject({ requestsSent: 51, deduplicated: 1 });
+  });
+
   it("reports an unknown provider without sending anything", async () => {
     const runner = runnerFor(registryFor(server));
     const [outcome] = await runner.run([ticket("a", { model: "gpt-4o" })]);
