@@ -180,3 +180,40 @@ export function toReviewJson(result: ReviewResult): ReviewJson {
 export function renderJson(result: ReviewResult): string {
   return `${JSON.stringify(toReviewJson(result), null, 2)}\n`;
 }
+
+/**
+ * `renderJson`'s text in pieces, one per case at most, for writing a large report to a file or
+ * a pipe without holding it as one string. The pieces joined are exactly `renderJson`.
+ */
+export function* renderJsonChunks(result: ReviewResult): Generator<string> {
+  // Root -> prompts -> prompt -> cases are opened here; each case is stringified whole.
+  yield* prettyChunks(toReviewJson(result), 4, "");
+  yield "\n";
+}
+
+/** `JSON.stringify(value, null, 2)` at indentation `pad`, opening containers down to `depth`. */
+function* prettyChunks(value: unknown, depth: number, pad: string): Generator<string> {
+  if (depth === 0 || value === null || typeof value !== "object") {
+    yield (JSON.stringify(value, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+    return;
+  }
+  const isArray = Array.isArray(value);
+  // As JSON.stringify: undefined members are left out of objects and written null in arrays.
+  const entries: [string | undefined, unknown][] = isArray
+    ? (value as unknown[]).map((v) => [undefined, v === undefined || typeof v === "function" ? null : v])
+    : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== "function");
+  const [open, close] = isArray ? ["[", "]"] : ["{", "}"];
+  if (entries.length === 0) {
+    yield `${open}${close}`;
+    return;
+  }
+  const inner = `${pad}  `;
+  yield `${open}\n`;
+  for (let i = 0; i < entries.length; i++) {
+    const [key, member] = entries[i]!;
+    yield key === undefined ? inner : `${inner}${JSON.stringify(key)}: `;
+    yield* prettyChunks(member, depth - 1, inner);
+    yield i < entries.length - 1 ? ",\n" : "\n";
+  }
+  yield `${pad}${close}`;
+}
