@@ -4,6 +4,8 @@
 // and prints one JSON line of figures. `floor` mode instead sends the same number of requests
 // with a bare keep-alive node:http client: the best any client did on this machine, right now.
 
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { request as httpRequest, Agent } from "node:http";
 import { tmpdir } from "node:os";
@@ -33,7 +35,10 @@ export interface ScenarioFigures {
   peakRssBytes: number;
 }
 
-/** The head adds a sentence only urgent tickets see: the other half render the same on both sides. */
+/**
+ * The head adds a sentence only urgent tickets see: the other half render the same on both
+ * sides. BENCH_MODEL=echo measures the engine alone (no HTTP).
+ */
 export function promptFile(head: boolean): string {
   return `name: Ticket triage
 model: ${process.env.BENCH_MODEL ?? "openai/bench-model"}
@@ -84,7 +89,7 @@ async function runScenario(spec: ScenarioSpec): Promise<ScenarioFigures> {
   try {
     await writeProject(join(root, "base"), false, spec.cases, spec);
     await writeProject(join(root, "head"), true, spec.cases, spec);
-    const [{ readConfig }, { memoryCache }, { createModelAccess }, { reviewChanges, evaluatePrompts }, { loadWorkspace }, { workingTree }, { renderJson }] =
+    const [{ readConfig }, { memoryCache }, { createModelAccess }, { reviewChanges, evaluatePrompts }, { loadWorkspace }, { workingTree }, { renderJsonChunks }] =
       await Promise.all([
         import("../src/core/config/load.js"),
         import("../src/core/eval/cache.js"),
@@ -117,7 +122,11 @@ async function runScenario(spec: ScenarioSpec): Promise<ScenarioFigures> {
             now: () => performance.now(),
           })
         : await evaluatePrompts({ config, workspace: head, paths: [], models, ref: "working tree", now: () => performance.now() });
-      if (!process.env.BENCH_NO_REPORT) await writeFile(join(root, "report.json"), renderJson(result));
+      // As `--format json --out`: streamed, one case at a time.
+      const report = createWriteStream(join(root, "report.json"));
+      for (const chunk of renderJsonChunks(result)) if (!report.write(chunk)) await once(report, "drain");
+      report.end();
+      await once(report, "finish");
       const used = process.cpuUsage(cpu);
       if (process.env.BENCH_DEBUG && globalThis.gc) {
         const before = process.memoryUsage();
