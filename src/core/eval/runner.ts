@@ -182,11 +182,12 @@ export function createRunner(options: RunnerOptions): Runner {
     return pending;
   }
 
+  // Progress counts every `run` call of this runner.
+  let asked = 0;
+  let answered = 0;
   // Requests of one `run` call started at once: enough to keep every provider's slots busy while
   // some wait on the cache or on an identical request, few enough that a 100,000-request run
   // holds a bounded number of pending requests, timers and sockets rather than one of each per request.
-  let asked = 0;
-  let answered = 0;
   const window = 2 * Math.max(1, options.concurrency, ...Object.values(options.perProvider ?? {}));
 
   return {
