@@ -286,4 +286,16 @@ describe("runner", () => {
       [3, 3],
     ]);
   });
+
+  it("counts progress over every run of the runner (stages of a large eval, judge questions)", async () => {
+    const seen: [number, number][] = [];
+    const runner = runnerFor(registryFor(server), { onProgress: (done, total) => seen.push([done, total]) });
+    await runner.run([ticket("a", { model: "echo" })]);
+    await runner.run([ticket("b", { model: "echo" }), ticket("c", { model: "echo" })]);
+    expect(seen).toEqual([
+      [1, 1],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
 });
