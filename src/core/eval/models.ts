@@ -45,6 +45,7 @@ export function createModelAccess(options: ModelAccessOptions): ModelAccess {
   const real: ProviderRegistry = options.replay
     ? replayRegistry(options.replay)
     : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.trustConfigEndpoints !== undefined ? { trustConfigEndpoints: options.trustConfigEndpoints } : {}),
         ...(options.trustedHosts ? { trustedHosts: options.trustedHosts } : {}),
         ...(options.endpointOptIn ? { endpointOptIn: options.endpointOptIn } : {}),
