@@ -8,8 +8,7 @@
 // `max_tokens` without streaming), which at high concurrency was most of each request's CPU.
 // Streaming, tools and batches would be reasons to bring it back.
 import type { Price } from "../config/model.js";
-import { toProviderError } from "./errors.js";
-import { jsonBody, jsonPost, mergeHeaders } from "./json-post.js";
+import { jsonPost, mergeHeaders, postForJson } from "./json-post.js";
 import { jsonSchemaFormat, snakeParameters } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
 import { costOf } from "./prices.js";
@@ -88,15 +87,7 @@ export function createAnthropicProvider(options: AnthropicOptions): ModelProvide
     async complete(request, completeOptions: CompleteOptions = {}) {
       const { signal } = completeOptions;
       const body = JSON.stringify(messagesBody(request));
-      let raw: unknown;
-      let latencyMs: number;
-      try {
-        const reply = await post(url, headers, body, signal);
-        latencyMs = reply.latencyMs;
-        raw = jsonBody(reply);
-      } catch (error) {
-        throw toProviderError(error, { model: request.model, signal, now: options.now });
-      }
+      const { raw, latencyMs } = await postForJson(post, { url, headers, body }, { model: request.model, signal, now: options.now });
       const parsed = parseMessage(raw, request);
       const cost = costOf(request.model, parsed.usage, options.prices);
       return { ...parsed, latencyMs, ...(cost.known ? { costUsd: cost.usd } : {}) };

@@ -4,6 +4,7 @@
 // dispatcher such as a proxy agent applies). No SDK, no web `Response` round trip on http:.
 
 import { request as httpRequest, type OutgoingHttpHeaders } from "node:http";
+import { toProviderError, type ErrorContext } from "./errors.js";
 import { keepAliveAgent } from "./local-fetch.js";
 
 export interface JsonReply {
@@ -90,6 +91,23 @@ async function viaFetch(fetchImpl: typeof fetch, url: string, headers: Record<st
 }
 
 /** Parses a 2xx body; a non-2xx becomes an HttpStatusError, a bad body a SyntaxError (both classified by the caller). */
+/**
+ * One request of a provider: the parsed 2xx answer and its latency, or the ProviderError the
+ * runner classifies (retry on 429/5xx/timeouts, give up on the rest).
+ */
+export async function postForJson(
+  post: JsonPost,
+  request: { url: string; headers: Record<string, string>; body: string },
+  context: ErrorContext,
+): Promise<{ raw: unknown; latencyMs: number }> {
+  try {
+    const reply = await post(request.url, request.headers, request.body, context.signal);
+    return { raw: jsonBody(reply), latencyMs: reply.latencyMs };
+  } catch (error) {
+    throw toProviderError(error, context);
+  }
+}
+
 export function jsonBody(reply: JsonReply): unknown {
   if (reply.status < 200 || reply.status >= 300) throw new HttpStatusError(reply);
   return JSON.parse(reply.text);

@@ -12,7 +12,7 @@
 import type OpenAI from "openai";
 import type { Price } from "../config/model.js";
 import { toProviderError } from "./errors.js";
-import { jsonBody, jsonPost, mergeHeaders, type JsonPost } from "./json-post.js";
+import { jsonPost, mergeHeaders, postForJson, type JsonPost } from "./json-post.js";
 import { localFetch } from "./local-fetch.js";
 import { estimateUsage, jsonSchemaFormat, snakeParameters } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
@@ -106,15 +106,7 @@ function leanProvider(options: OpenAICompatibleOptions): ModelProvider {
     async complete(request, completeOptions: CompleteOptions = {}) {
       const { signal } = completeOptions;
       const body = JSON.stringify(chatCompletionBody(request, options.name));
-      let raw: unknown;
-      let latencyMs: number;
-      try {
-        const reply = await post(url, headers, body, signal);
-        latencyMs = reply.latencyMs;
-        raw = jsonBody(reply);
-      } catch (error) {
-        throw toProviderError(error, { model: request.model, signal, now: options.now });
-      }
+      const { raw, latencyMs } = await postForJson(post, { url, headers, body }, { model: request.model, signal, now: options.now });
       return completionOf(raw, request, options, latencyMs);
     },
   };
