@@ -47,7 +47,7 @@ export function taggedEvent(record: AuditRecord, repo: string | null): AuditEven
       baseScore: base ?? null,
       headScore: head ?? null,
       delta: base !== undefined && head !== undefined ? round(head - base) : null,
-      interval: null,
+      interval: record.interval ? [record.interval.low, record.interval.high] : null,
       verdict: record.verdict,
     },
     approvals: record.approvals

@@ -23,6 +23,8 @@ export interface AuditRecord {
   baseSha?: string;
   /** The model the eval ran. */
   model?: string;
+  /** Confidence interval of the head - base score delta. */
+  interval?: { low: number; high: number };
   /** Mean scores (0..1) of the last evaluation; absent when a side was not scored. */
   scores: { base?: number; head?: number };
   /** The eval verdict's conclusion on the merged head (`success`, `failure`, `neutral`). */
@@ -65,6 +67,12 @@ const schema: JSONSchemaType<AuditRecord> = {
     source: { type: "string", nullable: true, enum: ["app", "action", "cli"] },
     baseSha: { type: "string", nullable: true },
     model: { type: "string", nullable: true },
+    interval: {
+      type: "object",
+      nullable: true,
+      required: ["low", "high"],
+      properties: { low: { type: "number" }, high: { type: "number" } },
+    },
     scores: {
       type: "object",
       required: [],
@@ -140,6 +148,7 @@ function ordered(r: AuditRecord): AuditRecord {
     ...(r.source != null && { source: r.source }),
     ...(r.baseSha != null && { baseSha: r.baseSha }),
     ...(r.model != null && { model: r.model }),
+    ...(r.interval != null && { interval: { low: r.interval.low, high: r.interval.high } }),
     scores: {
       ...(r.scores.base != null && { base: r.scores.base }),
       ...(r.scores.head != null && { head: r.scores.head }),
