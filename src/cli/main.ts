@@ -3,19 +3,23 @@
 import { Command, CommanderError } from "commander";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { pathToFileURL } from "node:url";
+import * as audit from "./commands/audit.js";
 import * as demo from "./commands/demo.js";
 import * as diff from "./commands/diff.js";
+import * as drift from "./commands/drift.js";
+import * as env from "./commands/env.js";
 import * as evalCommand from "./commands/eval.js";
 import * as init from "./commands/init.js";
 import * as lint from "./commands/lint.js";
 import * as owners from "./commands/owners.js";
+import * as promote from "./commands/promote.js";
 import * as review from "./commands/review.js";
 import * as show from "./commands/show.js";
 import * as tag from "./commands/tag.js";
 import * as versions from "./commands/versions.js";
 
 /** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
-const COMMANDS = [lint, show, diff, init, evalCommand, review, demo, versions, tag, owners];
+const COMMANDS = [lint, show, diff, init, evalCommand, review, demo, versions, tag, owners, env, promote, drift, audit];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -6,7 +6,7 @@ import type { TempRepo } from "./git-fixture.js";
 import { recordingIO } from "./io-fixture.js";
 
 /** A prompt on the offline echo model; its golden cases pass when the output contains the word. */
-export function echoPrompt(id: string, version: string, user: string, evaluator: "contains" | "equals" = "contains"): string {
+export function echoPrompt(id: string, version: string, user: string): string {
   return [
     "name: Test prompt",
     "model: echo",
@@ -16,7 +16,7 @@ export function echoPrompt(id: string, version: string, user: string, evaluator:
     "evaluators:",
     "  - name: says-word",
     "    string:",
-    `      ${evaluator}: "{{expected}}"`,
+    "      contains: \"{{expected}}\"",
     "promptops:",
     `  id: ${JSON.stringify(id)}`,
     `  version: ${version}`,

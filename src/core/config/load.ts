@@ -45,8 +45,8 @@ export interface LoadedYamlDocument {
   /** The validated mapping, nulls dropped; undefined for an empty file or any error. */
   value?: Record<string, unknown>;
   diagnostics: Diagnostic[];
-  /** Line (1-based) of the value at a key path, for later diagnostics about that value. */
-  lineOf(path: readonly string[]): number | undefined;
+  /** Position (1-based) of the value at a key path, for later diagnostics about that value. */
+  positionOf(path: readonly string[]): { line: number; column: number } | undefined;
 }
 
 /**
@@ -54,7 +54,7 @@ export interface LoadedYamlDocument {
  * one reader of PromptOps' own YAML files (the config, the environments file).
  */
 export function loadYamlDocument(text: string | undefined, file: string, rules: YamlDocumentRules): LoadedYamlDocument {
-  if (text === undefined || text.trim() === "") return { diagnostics: [], lineOf: () => undefined };
+  if (text === undefined || text.trim() === "") return { diagnostics: [], positionOf: () => undefined };
 
   const lineCounter = new LineCounter();
   // merge: `<<: *anchor` is applied, as YAML tools that read this file (yaml.v3, js-yaml) do.
@@ -70,11 +70,11 @@ export function loadYamlDocument(text: string | undefined, file: string, rules: 
     message,
     rule: `${rules.rule}-${rule}`,
   });
-  const lineOf = (path: readonly string[]) => {
+  const positionOf = (path: readonly string[]) => {
     const node = valueNodeAt(doc.contents, [...path]);
-    return node?.range ? at(node.range[0]).line : undefined;
+    return node?.range ? at(node.range[0]) : undefined;
   };
-  const failed = (diagnostics: Diagnostic[]): LoadedYamlDocument => ({ diagnostics, lineOf });
+  const failed = (diagnostics: Diagnostic[]): LoadedYamlDocument => ({ diagnostics, positionOf });
 
   if (doc.errors.length > 0) return failed(doc.errors.map((e) => diag(e.pos[0], firstLine(e.message), "syntax")));
 
@@ -84,7 +84,7 @@ export function loadYamlDocument(text: string | undefined, file: string, rules: 
   } catch (e) {
     return failed([diag(0, `cannot read YAML: ${(e as Error).message}`, "syntax")]);
   }
-  if (value === null || value === undefined) return { diagnostics: [], lineOf };
+  if (value === null || value === undefined) return { diagnostics: [], positionOf };
   if (!isPlainObject(value)) return failed([diag(doc.contents?.range?.[0], rules.notAMapping, "schema")]);
 
   // `gates:` with nothing under it means "no settings here", not "gates is null".
@@ -105,7 +105,7 @@ export function loadYamlDocument(text: string | undefined, file: string, rules: 
     });
     return failed(sortDiagnostics(dedupe(diagnostics)));
   }
-  return { value: user, diagnostics: [], lineOf };
+  return { value: user, diagnostics: [], positionOf };
 }
 
 /** Reads and loads `.github/promptops.yml` from a revision (one read). */

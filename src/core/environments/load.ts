@@ -42,18 +42,19 @@ export function loadEnvironments(text: string | undefined, file: string = ENVIRO
   if (doc.value === undefined || doc.diagnostics.length > 0) return { environments: empty, diagnostics: doc.diagnostics, exists };
 
   const diagnostics: Diagnostic[] = [];
-  const error = (line: number | undefined, message: string, rule: string) =>
-    diagnostics.push({ file, line: line ?? 1, column: 1, severity: "error", message, rule });
+  const error = (at: { line: number; column: number } | undefined, message: string, rule: string) =>
+    diagnostics.push({ file, line: at?.line ?? 1, column: at?.column ?? 1, severity: "error", message, rule });
   const raw = doc.value.environments as Record<string, RawEnvironment>;
   const environments: Environment[] = [];
   for (const [name, value] of Object.entries(raw)) {
     const pins = [];
     for (const [promptId, written] of Object.entries(value.pins ?? {})) {
-      const line = doc.lineOf(["environments", name, "pins", promptId]) ?? 1;
+      const at = doc.positionOf(["environments", name, "pins", promptId]);
+      const line = at?.line ?? 1;
       const version = String(written);
       const problem = typeof written === "number" ? `write the version of ${promptId} in full, e.g. "${version}.0.0"` : versionProblem(version);
       if (problem !== undefined) {
-        error(line, `environments.${name}.pins["${promptId}"]: ${problem}`, "environments-version");
+        error(at, `environments.${name}.pins["${promptId}"]: ${problem}`, "environments-version");
         continue;
       }
       pins.push({ promptId, version, line });
@@ -65,14 +66,14 @@ export function loadEnvironments(text: string | undefined, file: string = ENVIRO
       owners: value.owners ?? [],
       gates: value.gates ?? {},
       ...(value.deployed !== undefined && { deployed: value.deployed }),
-      line: doc.lineOf(["environments", name]) ?? 1,
+      line: doc.positionOf(["environments", name])?.line ?? 1,
     });
   }
 
   const names = new Set(environments.map((e) => e.name));
   for (const env of environments) {
     if (env.promoteFrom === undefined) continue;
-    const line = doc.lineOf(["environments", env.name, "promoteFrom"]);
+    const line = doc.positionOf(["environments", env.name, "promoteFrom"]);
     if (!names.has(env.promoteFrom)) {
       error(line, `environments.${env.name}.promoteFrom names "${env.promoteFrom}", which is not an environment here (${[...names].join(", ")})`, "environments-promote-from");
     } else if (promotionChain(environments, env.name) === undefined) {
