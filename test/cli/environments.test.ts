@@ -212,7 +212,9 @@ describe("environments on a repository tagged by PromptOps", () => {
       const name = "prompts/support/summary/v1.0.0";
       const original = fx.repo.git("rev-parse", `${name}^{commit}`).trim();
       const message = fx.repo.git("tag", "-l", "--format=%(contents)", name);
-      fx.repo.git("tag", "-f", "-a", "--cleanup=verbatim", "-m", message, name, `${name}^{commit}~0`.replace(/.*/, fx.repo.git("rev-parse", "prompts/support/summary/v1.1.0^{commit}").trim()));
+      const elsewhere = fx.repo.git("rev-parse", "prompts/support/summary/v1.1.0^{commit}").trim();
+      // Same name, same message (and record), other commit: what `git tag -f` leaves behind.
+      fx.repo.git("tag", "-f", "-a", "--cleanup=verbatim", "-m", message, name, elsewhere);
       try {
         deployed(report("production", { "support/summary": { version: "1.0.0", sha256: fx.sha["1.0.0"]! } }));
         const { code, env } = await drift();
