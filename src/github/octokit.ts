@@ -6,6 +6,7 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "./check-runs.js";
 import { TreeTruncatedError } from "./errors.js";
 import type { OctokitLike, PortLogger } from "./octokit-like.js";
 import type { ChangedFile, FileStatus, GitHubPort, PullRef, PullRequestFiles, PullRequestInfo, RepoRef } from "./port.js";
+import { createIssue, getDefaultBranch, listOpenIssues, updateIssue } from "./issues.js";
 import { readFiles } from "./read-files.js";
 import type { RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
 import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
@@ -91,6 +92,11 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
     listTags: (repo, prefix) => listTags(octokit, repo, prefix),
     createAnnotatedTag: (repo, input) => createAnnotatedTag(octokit, repo, input),
     createRelease: (repo, input) => createRelease(octokit, repo, input),
+
+    getDefaultBranch: (repo) => getDefaultBranch(octokit, repo),
+    listOpenIssues: (repo, label) => listOpenIssues(octokit, repo, label),
+    createIssue: (repo, input) => createIssue(octokit, repo, input),
+    updateIssue: (repo, number, input) => updateIssue(octokit, repo, number, input),
   };
 }
 

@@ -116,6 +116,16 @@ export interface TagRef {
   message?: string;
 }
 
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  htmlUrl: string;
+  author: string;
+  labels: string[];
+}
+
 export interface GitHubPort {
   getPullRequest(pr: PullRef): Promise<PullRequestInfo>;
   /** Paginated; renames carry `previousPath`; stops at GitHub's 3,000-file limit and says so. */
@@ -150,4 +160,11 @@ export interface GitHubPort {
   /** Creates an annotated tag object and its ref. Fails (does not move) when the ref exists. */
   createAnnotatedTag(repo: RepoRef, input: { name: string; message: string; commitSha: string }): Promise<TagRef>;
   createRelease(repo: RepoRef, input: { tag: string; name: string; body: string }): Promise<{ htmlUrl: string }>;
+
+  /** The default branch and the commit it points to now. */
+  getDefaultBranch(repo: RepoRef): Promise<{ name: string; sha: string }>;
+  /** Open issues (not pull requests) with this label, oldest first. */
+  listOpenIssues(repo: RepoRef, label: string): Promise<IssueInfo[]>;
+  createIssue(repo: RepoRef, input: { title: string; body: string; labels: string[] }): Promise<IssueInfo>;
+  updateIssue(repo: RepoRef, number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<IssueInfo>;
 }

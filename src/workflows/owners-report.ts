@@ -33,8 +33,9 @@ export async function publishOwnersCheck(
   headSha: string,
   state: OwnersCheckState,
   appId?: number,
+  name: string = OWNERS_CHECK_NAME,
 ): Promise<CheckRun> {
-  const existing = (await github.listCheckRuns(repo, headSha, OWNERS_CHECK_NAME)).find((r) => isOwnRun(r, appId));
+  const existing = (await github.listCheckRuns(repo, headSha, name)).find((r) => isOwnRun(r, appId));
   const output = { title: state.title, summary: state.summary };
   const conclusion = state.status === "completed" ? state.conclusion : null;
   if (existing) {
@@ -53,7 +54,7 @@ export async function publishOwnersCheck(
     }
   }
   return github.createCheckRun(repo, {
-    name: OWNERS_CHECK_NAME,
+    name,
     headSha,
     status: state.status,
     ...(state.status === "completed" ? { conclusion: state.conclusion } : {}),
