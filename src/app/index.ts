@@ -3,9 +3,11 @@
 
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type { ResponseCache } from "../core/eval/cache.js";
+import { createRedactor, redactError, secretsFrom } from "../core/redact.js";
 import { DeliveryReadsByDelivery } from "../host/delivery.js";
 import { hostDeps } from "../host/deps.js";
 import { readEvent, routesFor, routesOf, type Route } from "../host/routes.js";
+import { proxiedFetch } from "../net/proxy.js";
 import type { WorkflowLog } from "../workflows/deps.js";
 import { boundedMemoryCache } from "./bounded-cache.js";
 import { retrySecondaryRateLimits } from "./secondary-limits.js";
@@ -17,7 +19,7 @@ export interface PromptOpsAppOptions {
   env?: Record<string, string | undefined>;
   /** Model response cache shared by all reviews; default: a bounded in-memory cache. */
   cache?: ResponseCache;
-  /** For model providers (tests point it at a local server). */
+  /** For model providers (tests point it at a local server); default: through HTTPS_PROXY / NO_PROXY when set. */
   fetch?: typeof fetch;
   /** This app's id, to recognise its own check runs; default `env.APP_ID`. */
   appId?: number;
@@ -31,10 +33,15 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
   const env = options.env ?? process.env;
   const cache = options.cache ?? boundedMemoryCache();
   const ownAppId = options.appId ?? (env.APP_ID && /^\d+$/.test(env.APP_ID) ? Number(env.APP_ID) : undefined);
+  // Model calls go through HTTPS_PROXY / NO_PROXY when set (GitHub calls: see server.ts).
+  const modelFetch = options.fetch ?? proxiedFetch(env);
+  const redactor = createRedactor(secretsFrom(env));
   const settings = {
     env,
     cache,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(modelFetch ? { fetch: modelFetch } : {}),
+    // The private key, webhook secret and model keys never reach a log line or a GitHub write.
+    redactor,
     ...(ownAppId !== undefined ? { appId: ownAppId } : {}),
     // Model endpoints from a repository's config get the operator's keys only when the operator says so.
     trustConfigEndpoints: env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true",
@@ -55,6 +62,9 @@ export default function promptopsApp(app: Probot, options: AppFunctionOptions = 
         const octokit = retrySecondaryRateLimits(context.octokit, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
         const deps = hostDeps(octokit, settings, { log, reads });
         await route.run({ deps, ...(ownAppId !== undefined ? { ownAppId } : {}) }, event);
+      } catch (error) {
+        // Probot logs a failed handler's error itself, past our logger.
+        throw redactError(error, redactor);
       } finally {
         deliveries.release(context.id);
       }

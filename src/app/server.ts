@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createNodeMiddleware, Probot, type ProbotOctokit } from "probot";
+import { proxiedFetch } from "../net/proxy.js";
 import { loadAppEnv, type AppEnv } from "./env.js";
 import promptopsApp, { type PromptOpsAppOptions } from "./index.js";
 
@@ -22,6 +23,8 @@ export interface ServerOptions extends PromptOpsAppOptions {
 
 export async function startServer(settings: AppEnv, options: ServerOptions = {}): Promise<RunningServer> {
   const { Octokit, ...appOptions } = options;
+  // GitHub calls go through HTTPS_PROXY / NO_PROXY like the model calls (see `promptopsApp`).
+  const proxied = proxiedFetch(options.env ?? process.env);
   const probot = new Probot({
     appId: settings.appId,
     privateKey: settings.privateKey,
@@ -31,6 +34,7 @@ export async function startServer(settings: AppEnv, options: ServerOptions = {})
     // Pino knows `silent`; Probot's option type merely omits it.
     logLevel: settings.logLevel as "info",
     ...(Octokit ? { Octokit } : {}),
+    ...(proxied ? { request: { fetch: proxied } } : {}),
   });
   const middleware = await createNodeMiddleware((app, fnOptions) => promptopsApp(app, { ...fnOptions, appId: settings.appId, ...appOptions }), {
     probot,

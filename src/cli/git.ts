@@ -3,7 +3,7 @@
 
 import { execFile, spawn } from "node:child_process";
 import { access, readdir, readFile, realpath } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import pLimit from "p-limit";
 import { blobFromBytes, type ChangedPath, type FileBlob, type TreeReader } from "../core/files.js";
 import { UsageError } from "./io.js";
@@ -158,8 +158,21 @@ function parseBatch(buf: Buffer, count: number): (FileBlob | undefined)[] {
 }
 
 /**
+ * Where `path` really is when that is outside `root` (symbolic links resolved), else undefined.
+ * A clone is untrusted input: a link `golden.jsonl -> ~/.aws/credentials` must not get that
+ * file sent to a model and printed in a report. Throws ENOENT for a missing file or a dangling link.
+ */
+export async function outsideRoot(root: string | Promise<string>, path: string): Promise<string | undefined> {
+  const [realRoot, real] = await Promise.all([typeof root === "string" ? realpath(root) : root, realpath(path)]);
+  const rel = relative(realRoot, real);
+  const inside = rel === "" || (!isAbsolute(rel) && rel !== ".." && !rel.startsWith(`..${sep}`));
+  return inside ? undefined : real;
+}
+
+/**
  * The files under `cwd` as they are on disk: git's tracked and untracked-but-not-ignored files
- * inside a repository, else every file below `cwd` (without `.git` and `node_modules`).
+ * inside a repository, else every file below `cwd` (without `.git` and `node_modules`). A file
+ * that is (or sits in a folder that is) a symbolic link out of `cwd` is read as `outside`.
  */
 export function workingTree(cwd: string): TreeReader {
   return {
@@ -177,10 +190,14 @@ export function workingTree(cwd: string): TreeReader {
     },
     async read(paths) {
       const limit = pLimit(32);
+      const realRoot = realpath(cwd);
+      realRoot.catch(() => undefined); // a vanished root shows as missing files below
       const entries = await Promise.all(
         paths.map((p) =>
           limit(async (): Promise<[string, FileBlob]> => {
             try {
+              const target = await outsideRoot(realRoot, join(cwd, p));
+              if (target !== undefined) return [p, { kind: "outside", target }];
               return [p, blobFromBytes(await readFile(join(cwd, p)))];
             } catch {
               return [p, { kind: "missing" }];

@@ -9,6 +9,8 @@ import { createModelAccess } from "../core/eval/models.js";
 import type { RecordedResponse } from "../core/providers/replay.js";
 import { reviewChanges, type Review } from "../core/review.js";
 import { folderCache } from "./folder-cache.js";
+import { proxiedFetch } from "../net/proxy.js";
+import { outsideRoot } from "./git.js";
 import { UsageError, type CliIO } from "./io.js";
 import { createProgress } from "./progress.js";
 import { loadRevisions } from "./revisions.js";
@@ -22,6 +24,22 @@ export interface ModelOptions {
   replay?: string;
   /** Write every response received to this recordings file. */
   record?: string;
+  /** Hosts of repository-configured endpoints allowed to receive the user's keys (`--trust-endpoint`). */
+  trustEndpoint?: string[];
+}
+
+/** The variable naming hosts whose repository-configured endpoints may receive the user's keys. */
+export const TRUST_ENDPOINTS_ENV = "PROMPTOPS_TRUST_ENDPOINTS";
+
+/**
+ * Endpoint hosts the user allowed, from `--trust-endpoint` and PROMPTOPS_TRUST_ENDPOINTS. A clone
+ * of someone else's repository must not be able to point `providers.openai.baseUrl` at its own
+ * server and be sent the user's OPENAI_API_KEY, so a configured endpoint gets a key only when
+ * its host is named here (servers on this machine excepted).
+ */
+export function trustedEndpointHosts(env: Record<string, string | undefined>, flags: readonly string[] = []): string[] {
+  const fromEnv = (env[TRUST_ENDPOINTS_ENV] ?? "").split(",");
+  return [...flags, ...fromEnv].map((h) => h.trim()).filter((h) => h !== "");
 }
 
 export interface LocalReviewOptions extends ModelOptions {
@@ -41,11 +59,15 @@ export function cacheFor(root: string, enabled: boolean | undefined): ResponseCa
   return enabled === false ? memoryCache() : folderCache(join(root, ".promptops", "cache"));
 }
 
-async function readRecordings(io: CliIO, file: string): Promise<Record<string, unknown>> {
+/** `root`: the repository the file is named by (its config), which it must not lead out of. */
+async function readRecordings(io: CliIO, file: string, root?: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
+    const target = root !== undefined ? await outsideRoot(root, resolve(io.cwd, file)) : undefined;
+    if (target !== undefined) throw new UsageError(`providers.replay.file ${file} leads to ${target}, outside the repository; it was not read`);
     text = await readFile(resolve(io.cwd, file), "utf8");
-  } catch {
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read the recordings file ${file}`);
   }
   try {
@@ -62,10 +84,16 @@ export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig
   const progress = createProgress(process.stderr);
   const recorded: Record<string, RecordedResponse> = {};
   const replay = options.replay ? await readRecordings(io, options.replay) : undefined;
-  const recordings = config.providers.replay.file ? await readRecordings({ ...io, cwd: root }, config.providers.replay.file) : undefined;
+  const recordings = config.providers.replay.file ? await readRecordings({ ...io, cwd: root }, config.providers.replay.file, root) : undefined;
+  // Model calls go through HTTPS_PROXY / HTTP_PROXY (minus NO_PROXY) when one is set.
+  const proxied = proxiedFetch(io.env);
   const models = createModelAccess({
     config,
     env: io.env,
+    ...(proxied ? { fetch: proxied } : {}),
+    trustConfigEndpoints: false,
+    trustedHosts: trustedEndpointHosts(io.env, options.trustEndpoint),
+    endpointOptIn: (host) => `if you trust ${host} with your API key, pass --trust-endpoint ${host} or set ${TRUST_ENDPOINTS_ENV}=${host}`,
     cache: cacheFor(root, options.cache),
     ...(replay ? { replay } : {}),
     ...(recordings ? { recordings } : {}),

@@ -1,6 +1,7 @@
 // The `promptops` command: parses arguments and hands each subcommand the same CliIO.
 
 import { Command, CommanderError } from "commander";
+import { createRedactor, secretsFrom } from "../core/redact.js";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { pathToFileURL } from "node:url";
 import * as audit from "./commands/audit.js";
@@ -21,8 +22,15 @@ import * as versions from "./commands/versions.js";
 /** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
 const COMMANDS = [lint, show, diff, init, evalCommand, review, demo, versions, tag, owners, env, promote, drift, audit];
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], raw: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // Whatever a provider echoes, the user's keys and tokens are never printed.
+  const redactor = createRedactor(secretsFrom(raw.env));
+  const io: CliIO = {
+    ...raw,
+    stdout: (text) => raw.stdout(redactor.redact(text)),
+    stderr: (text) => raw.stderr(redactor.redact(text)),
+  };
   const scoped: CliIO = {
     ...io,
     setExitCode(code) {

@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics.js";
+import { createRedactor, secretsFrom } from "../core/redact.js";
 import type { ReviewResult } from "../core/eval/model.js";
 import { renderComment, renderJson, renderJUnit } from "../core/report/index.js";
 import { EXIT, UsageError, type CliIO } from "./io.js";
@@ -26,7 +27,12 @@ export function withReportAndModelOptions(command: Command): Command {
     .option("--concurrency <n>", "concurrent model requests per provider (overrides the config)", parseConcurrency)
     .option("--no-cache", "do not read or write the response cache (.promptops/cache)")
     .option("--replay <file>", "answer every model request from a recordings file (offline)")
-    .option("--record <file>", "write every model response to a recordings file, for --replay");
+    .option("--record <file>", "write every model response to a recordings file, for --replay")
+    .option(
+      "--trust-endpoint <host>",
+      "let a model endpoint set by the repository's config (providers.<name>.baseUrl) on this host receive your API key (repeatable; also PROMPTOPS_TRUST_ENDPOINTS=host,host)",
+      (host: string, previous: string[] = []) => [...previous, host],
+    );
 }
 
 export function render(result: ReviewResult, format: ReportFormat): string {
@@ -43,7 +49,8 @@ export function render(result: ReviewResult, format: ReportFormat): string {
 export async function writeReport(io: CliIO, result: ReviewResult, options: { format: ReportFormat; out?: string }): Promise<void> {
   // Diagnostics go to stderr in the compiler-style form editors understand.
   for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-  const text = render(result, options.format);
+  // The terminal streams are masked by `main`; a report file is masked here.
+  const text = createRedactor(secretsFrom(io.env)).redact(render(result, options.format));
   if (options.out) {
     await writeFile(resolve(io.cwd, options.out), text.endsWith("\n") ? text : `${text}\n`);
     io.stderr(`Wrote the ${options.format} report to ${options.out}\n`);

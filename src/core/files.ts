@@ -5,7 +5,23 @@ export type FileBlob =
   | { kind: "text"; text: string; size: number }
   | { kind: "binary"; size: number }
   | { kind: "too-large"; size: number }
-  | { kind: "missing" };
+  | { kind: "missing" }
+  /** A symbolic link leading out of the repository (to `target`): refused, never read. */
+  | { kind: "outside"; target: string };
+
+/** Why a file that is not text could not be used, for diagnostics. */
+export function unreadableReason(blob: Exclude<FileBlob, { kind: "text" }>): string {
+  switch (blob.kind) {
+    case "binary":
+      return "is binary, not text";
+    case "too-large":
+      return `is too large to read (${blob.size} bytes)`;
+    case "missing":
+      return "could not be read";
+    case "outside":
+      return `is a symbolic link to ${blob.target}, outside the repository; it was not read`;
+  }
+}
 
 export interface TreeReader {
   /** The revision this reader reads (a commit SHA, or a label such as `working tree`). */

@@ -155,7 +155,8 @@ export async function evaluatePrompts(input: EvaluateInput): Promise<ReviewResul
     .map((p) => ({ id: p.id, path: p.path, change: "modified", head: p, reasons: [] }));
   const files = new Set(prompts.flatMap((p) => [p.path, workspace.goldenPaths.get(p.path) ?? p.path]));
   if (wanted) for (const p of wanted) files.add(p);
-  const diagnostics = [...(input.diagnostics ?? []), ...lintWorkspace(workspace, config).filter((d) => files.has(d.file))];
+  // A file refused for leading out of the repository is always said, whichever prompt needed it.
+  const diagnostics = [...(input.diagnostics ?? []), ...lintWorkspace(workspace, config).filter((d) => files.has(d.file) || d.rule === "outside-repository")];
   const empty: Workspace = { prompts: new Map(), partials: new Map(), golden: new Map(), goldenPaths: new Map(), sources: new Map(), diagnostics: [] };
   const comparisons = await evaluateAndCompare(prompts, { config, base: empty, head: workspace, models: input.models }, diagnostics);
   return assemble({ ...input, baseRef: input.ref, headRef: input.ref, comparisons, diagnostics, diffs: {}, started });

@@ -4,7 +4,7 @@
 import picomatch from "picomatch";
 import type { PromptOpsConfig } from "./config/model.js";
 import type { Diagnostic } from "./diagnostics.js";
-import type { FileBlob, TreeReader } from "./files.js";
+import { unreadableReason, type FileBlob, type TreeReader } from "./files.js";
 import { parseTestData } from "./golden/inline.js";
 import { goldenCandidates } from "./golden/locate.js";
 import type { GoldenSet } from "./golden/model.js";
@@ -141,12 +141,7 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
   return ws;
 }
 
-function unreadable(file: string, blob: FileBlob): Diagnostic {
-  const why =
-    blob.kind === "binary"
-      ? "is binary, not text"
-      : blob.kind === "too-large"
-        ? `is too large to read (${blob.size} bytes)`
-        : "could not be read";
-  return { file, line: 1, column: 1, severity: "error", message: `file ${why}`, rule: "unreadable-file" };
+function unreadable(file: string, blob: Exclude<FileBlob, { kind: "text" }>): Diagnostic {
+  const rule = blob.kind === "outside" ? "outside-repository" : "unreadable-file";
+  return { file, line: 1, column: 1, severity: "error", message: `file ${unreadableReason(blob)}`, rule };
 }

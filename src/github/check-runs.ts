@@ -1,13 +1,17 @@
 // Check runs: GitHub takes at most 50 annotations per request, so a run is created (or
 // updated) with the first 50 and then updated once per further 50, repeating the output.
 
+import { CHECK_TEXT_LIMIT, clipUtf8, utf8Length } from "../core/report/truncate.js";
 import type { OctokitLike } from "./octokit-like.js";
 import type { CheckAnnotation, CheckConclusion, CheckOutput, CheckRun, CheckRunInput, CheckStatus, RepoRef } from "./port.js";
 import type { RestCheckRun } from "./rest-types.js";
 
 export const ANNOTATIONS_PER_REQUEST = 50;
-/** GitHub's limit for `output.summary` and `output.text`. */
-export const CHECK_TEXT_LIMIT = 65_535;
+/** GitHub's limit for `output.summary` and `output.text`, in UTF-8 bytes. */
+export { CHECK_TEXT_LIMIT };
+/** GitHub's limits on an annotation's fields ("255 characters", "64 KB"), taken as UTF-8 bytes. */
+export const ANNOTATION_TITLE_LIMIT = 255;
+export const ANNOTATION_TEXT_LIMIT = 65_535;
 
 export async function createCheckRun(octokit: OctokitLike, repo: RepoRef, input: CheckRunInput): Promise<CheckRun> {
   assertConcluded(input);
@@ -63,15 +67,20 @@ export function toCheckRun(run: RestCheckRun): CheckRun {
   };
 }
 
-/** Cuts `text` to GitHub's limit with a visible note; the report layer normally fits it first. */
+/**
+ * Cuts `text` to GitHub's limit in UTF-8 bytes, on a character boundary, with a visible note;
+ * the report layer normally fits it first.
+ */
 export function clipCheckText(text: string, limit = CHECK_TEXT_LIMIT): string {
-  if (text.length <= limit) return text;
-  const note = "\n\n… (truncated to fit GitHub's 65,535-character limit)";
-  let cut = limit - note.length;
-  // Never split a surrogate pair.
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return text.slice(0, cut) + note;
+  if (utf8Length(text) <= limit) return text;
+  const note = `\n\n… (truncated to fit GitHub's ${limit.toLocaleString("en-US")}-byte limit)`;
+  return clipUtf8(text, limit - utf8Length(note)) + note;
+}
+
+/** Cuts a plain-text field to `limit` UTF-8 bytes, ending with `…` when cut. */
+function clipField(text: string, limit: number): string {
+  if (utf8Length(text) <= limit) return text;
+  return `${clipUtf8(text, limit - 3)}…`;
 }
 
 /** GitHub answers 422 to `status: completed` without a conclusion; say so before the call. */
@@ -102,10 +111,19 @@ function restOutput(output: CheckOutput, annotations: CheckAnnotation[] | undefi
   };
 }
 
-/** GitHub takes `start_column`/`end_column` on single-line annotations only (422 otherwise). */
+/**
+ * GitHub takes `start_column`/`end_column` on single-line annotations only, and refuses a field
+ * over its byte limit (422 either way): the annotation is sent cut rather than lost.
+ */
 function restAnnotation(annotation: CheckAnnotation): CheckAnnotation {
-  if (annotation.start_line === annotation.end_line) return annotation;
-  const { start_column: _start, end_column: _end, ...rest } = annotation;
+  const fitted: CheckAnnotation = {
+    ...annotation,
+    message: clipField(annotation.message, ANNOTATION_TEXT_LIMIT),
+    ...(annotation.title !== undefined ? { title: clipField(annotation.title, ANNOTATION_TITLE_LIMIT) } : {}),
+    ...(annotation.raw_details !== undefined ? { raw_details: clipField(annotation.raw_details, ANNOTATION_TEXT_LIMIT) } : {}),
+  };
+  if (fitted.start_line === fitted.end_line) return fitted;
+  const { start_column: _start, end_column: _end, ...rest } = fitted;
   return rest;
 }
 

@@ -4,6 +4,7 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { proxiedFetch } from "../net/proxy.js";
 import type { PortLogger } from "./octokit-like.js";
 
 const PluggedOctokit = Octokit.plugin(retry, throttling);
@@ -26,6 +27,11 @@ export interface CreateOctokitOptions {
   retryAfterBaseMs?: number;
   /** Longest primary rate limit reset worth waiting for, in seconds (default 60). */
   maxRateLimitWaitSeconds?: number;
+  /**
+   * Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read (default `process.env`): with a proxy
+   * set, every call goes through the process's proxy dispatcher unless `request.fetch` is given.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export function createOctokit(options: CreateOctokitOptions = {}): ResilientOctokit {
@@ -34,6 +40,8 @@ export function createOctokit(options: CreateOctokitOptions = {}): ResilientOcto
   const maxWait = options.maxRateLimitWaitSeconds ?? 60;
   const warn = (message: string) => options.logger?.warn(message);
   const debug = (message: string) => options.logger?.debug?.(message);
+  const proxied = options.request?.fetch ? undefined : proxiedFetch(options.env ?? process.env);
+  const request = proxied ? { ...options.request, fetch: proxied } : options.request;
   return new PluggedOctokit({
     // Octokit logs every failed request as an error, expected 404s included; the caller sees the
     // failure as an exception anyway, so those lines only go to debug.
@@ -41,7 +49,7 @@ export function createOctokit(options: CreateOctokitOptions = {}): ResilientOcto
     ...(options.auth !== undefined ? { auth: options.auth } : {}),
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl.replace(/\/+$/, "") } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    ...(options.request ? { request: options.request } : {}),
+    ...(request ? { request } : {}),
     retry: { retries, retryAfterBaseValue: base },
     throttle: {
       retryAfterBaseValue: base,

@@ -2,15 +2,16 @@
 // `getOctokit()`, or `createOctokit()` from `client.ts`. All URLs come from that instance's
 // baseUrl, so GitHub Enterprise Server works unchanged.
 
+import { NO_REDACTION, type Redactor } from "../core/redact.js";
 import { createCheckRun, listCheckRuns, updateCheckRun } from "./check-runs.js";
 import { TreeTruncatedError } from "./errors.js";
 import type { OctokitLike, PortLogger } from "./octokit-like.js";
-import type { ChangedFile, FileStatus, GitHubPort, PullRef, PullRequestFiles, PullRequestInfo, RepoRef } from "./port.js";
+import type { ChangedFile, CheckRunInput, FileStatus, GitHubPort, PullRef, PullRequestFiles, PullRequestInfo, RepoRef, WriterIdentity } from "./port.js";
 import { createIssue, getDefaultBranch, listOpenIssues, updateIssue } from "./issues.js";
 import { readFiles } from "./read-files.js";
-import type { RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
+import type { RestComment, RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
 import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
-import { clipCommentBody, upsertComment } from "./sticky-comment.js";
+import { clipCommentBody, CommentOwnership, editComment, upsertComment } from "./sticky-comment.js";
 import { createAnnotatedTag, createRelease, getTag, listTags } from "./tags.js";
 
 export type { OctokitLike, PortLogger } from "./octokit-like.js";
@@ -23,6 +24,13 @@ export interface GitHubPortOptions {
   logger?: PortLogger;
   /** Files larger than this are read as `too-large` (default: MAX_FILE_BYTES, 1 MiB). */
   maxFileBytes?: number;
+  /**
+   * Who this host writes as: only comments by this identity are edited or deleted. Without one,
+   * only comments this port itself created are recognised.
+   */
+  identity?: WriterIdentity;
+  /** Masks secrets in everything written to GitHub: comments, check runs, tags, releases. */
+  redactor?: Redactor;
 }
 
 /**
@@ -32,6 +40,9 @@ export interface GitHubPortOptions {
  */
 export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOptions = {}): GitHubPort {
   const { logger } = options;
+  const ownership = new CommentOwnership(options.identity);
+  const redactor = options.redactor ?? NO_REDACTION;
+  const clean = (text: string) => redactor.redact(text);
   // `changed_files` from getPullRequest, to tell whether the file list was cut short.
   const changedFiles = new Map<string, number>();
   const prKey = (pr: PullRef) => `${pr.owner}/${pr.repo}#${pr.number}`;
@@ -71,15 +82,17 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
 
     readFiles: (repo, files) => readFiles(octokit, repo, files, options),
 
-    upsertComment: (pr, marker, body) => upsertComment(octokit, pr, marker, body, logger),
+    upsertComment: (pr, marker, body) => upsertComment(octokit, pr, marker, clean(body), { ownership, ...(logger ? { logger } : {}) }),
+    editComment: (pr, marker, body) => editComment(octokit, pr, marker, clean(body), ownership),
 
     async createComment(pr, body) {
-      const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: clipCommentBody(body) });
+      const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body: clipCommentBody(clean(body)) });
+      ownership.learn(data as RestComment);
       return { id: (data as { id: number }).id };
     },
 
-    createCheckRun: (repo, input) => createCheckRun(octokit, repo, input),
-    updateCheckRun: (repo, id, input) => updateCheckRun(octokit, repo, id, input),
+    createCheckRun: (repo, input) => createCheckRun(octokit, repo, redactRun(input, clean)),
+    updateCheckRun: (repo, id, input) => updateCheckRun(octokit, repo, id, redactRun(input, clean)),
     listCheckRuns: (repo, sha, name) => listCheckRuns(octokit, repo, sha, name),
 
     requestReviewers: (pr, reviewers) => requestReviewers(octokit, pr, reviewers, logger),
@@ -90,13 +103,43 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
 
     getTag: (repo, name) => getTag(octokit, repo, name),
     listTags: (repo, prefix) => listTags(octokit, repo, prefix),
-    createAnnotatedTag: (repo, input) => createAnnotatedTag(octokit, repo, input),
-    createRelease: (repo, input) => createRelease(octokit, repo, input),
+    createAnnotatedTag: (repo, input) => createAnnotatedTag(octokit, repo, { ...input, message: clean(input.message) }),
+    createRelease: (repo, input) => createRelease(octokit, repo, { ...input, name: clean(input.name), body: clean(input.body) }),
 
     getDefaultBranch: (repo) => getDefaultBranch(octokit, repo),
     listOpenIssues: (repo, label) => listOpenIssues(octokit, repo, label),
-    createIssue: (repo, input) => createIssue(octokit, repo, input),
-    updateIssue: (repo, number, input) => updateIssue(octokit, repo, number, input),
+    createIssue: (repo, input) => createIssue(octokit, repo, { ...input, title: clean(input.title), body: clean(input.body) }),
+    updateIssue: (repo, number, input) =>
+      updateIssue(octokit, repo, number, {
+        ...input,
+        ...(input.title !== undefined ? { title: clean(input.title) } : {}),
+        ...(input.body !== undefined ? { body: clean(input.body) } : {}),
+      }),
+  };
+}
+
+/** A check run's text fields with secrets masked. */
+function redactRun<T extends Partial<CheckRunInput>>(input: T, clean: (text: string) => string): T {
+  const output = input.output;
+  if (!output) return input;
+  return {
+    ...input,
+    output: {
+      ...output,
+      title: clean(output.title),
+      summary: clean(output.summary),
+      ...(output.text !== undefined ? { text: clean(output.text) } : {}),
+      ...(output.annotations
+        ? {
+            annotations: output.annotations.map((a) => ({
+              ...a,
+              message: clean(a.message),
+              ...(a.title !== undefined ? { title: clean(a.title) } : {}),
+              ...(a.raw_details !== undefined ? { raw_details: clean(a.raw_details) } : {}),
+            })),
+          }
+        : {}),
+    },
   };
 }
 

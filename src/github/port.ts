@@ -59,9 +59,9 @@ export type CheckAnnotation = Annotation;
 
 export interface CheckOutput {
   title: string;
-  /** At most 65,535 characters. */
+  /** At most 65,535 UTF-8 bytes (longer text is cut with a note). */
   summary: string;
-  /** At most 65,535 characters. */
+  /** At most 65,535 UTF-8 bytes (longer text is cut with a note). */
   text?: string;
   /** Any number: the implementation sends them 50 per request. */
   annotations?: CheckAnnotation[];
@@ -126,6 +126,20 @@ export interface IssueInfo {
   labels: string[];
 }
 
+/**
+ * Who this host writes to GitHub as, so it edits and deletes only what it wrote itself: the
+ * GitHub App's id (GitHub records it on every comment the App's tokens write, as
+ * `performed_via_github_app`) and/or the login of the token's user (`<app-slug>[bot]`,
+ * `github-actions[bot]` for a workflow's GITHUB_TOKEN, or a person for a personal token).
+ */
+export interface WriterIdentity {
+  appId?: number;
+  login?: string;
+}
+
+/** A workflow's GITHUB_TOKEN writes as GitHub Actions' own app (id 15368), login `github-actions[bot]`. */
+export const GITHUB_ACTIONS_IDENTITY: WriterIdentity = { appId: 15368, login: "github-actions[bot]" };
+
 export interface GitHubPort {
   getPullRequest(pr: PullRef): Promise<PullRequestInfo>;
   /** Paginated; renames carry `previousPath`; stops at GitHub's 3,000-file limit and says so. */
@@ -138,8 +152,13 @@ export interface GitHubPort {
   /** Many files at many commits in one GraphQL query. Keys are `${sha}:${path}`. */
   readFiles(repo: RepoRef, files: readonly FileAt[]): Promise<Map<string, FileBlob>>;
 
-  /** Creates the comment holding `marker`, or edits it in place; never leaves two. */
+  /**
+   * Creates the comment holding `marker`, or edits it in place; never leaves two. Only comments
+   * written by this host's identity count: a person quoting the marker is never edited or deleted.
+   */
   upsertComment(pr: PullRef, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+  /** Edits this host's comment holding `marker` when there is one; never creates one. */
+  editComment(pr: PullRef, marker: string, body: string): Promise<{ id: number } | undefined>;
   createComment(pr: PullRef, body: string): Promise<{ id: number }>;
 
   createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<CheckRun>;

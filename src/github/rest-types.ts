@@ -43,6 +43,9 @@ export interface RestComment {
   id: number;
   body?: string;
   created_at: string;
+  user?: { login: string; type?: string } | null;
+  /** The GitHub App whose token wrote the comment (GitHub Actions' own app for GITHUB_TOKEN). */
+  performed_via_github_app?: { id: number; slug?: string } | null;
 }
 
 export interface RestCheckRun {

@@ -1,22 +1,56 @@
-// The sticky comment: one comment per pull request, found again by a hidden marker and edited
-// in place. Two deliveries racing may both create one; the loser's copy is deleted right after.
+// The sticky comment: one comment per pull request, found again by a hidden marker *and* by
+// its author, and edited in place. Anyone can paste the marker into a comment of their own, so
+// only comments this host wrote are ever edited or deleted. Two deliveries racing may both
+// create one; the loser's copy is deleted right after.
 
-import { COMMENT_LIMIT } from "../core/report/truncate.js";
+import { COMMENT_LIMIT, clipUtf8, utf8Length } from "../core/report/truncate.js";
 import { httpStatus } from "./errors.js";
 import type { OctokitLike, PortLogger } from "./octokit-like.js";
-import type { PullRef } from "./port.js";
+import type { PullRef, WriterIdentity } from "./port.js";
 import type { RestComment } from "./rest-types.js";
+
+/**
+ * Decides whether a comment is this host's own. Logins learnt from comments it created are
+ * added, so a host that could not name itself still recognises what it wrote in this process.
+ */
+export class CommentOwnership {
+  private readonly logins = new Set<string>();
+  private readonly appId: number | undefined;
+
+  constructor(identity: WriterIdentity = {}) {
+    this.appId = identity.appId;
+    if (identity.login) this.logins.add(identity.login.toLowerCase());
+  }
+
+  isOwn(comment: RestComment): boolean {
+    const app = comment.performed_via_github_app?.id;
+    if (this.appId !== undefined && app === this.appId) return true;
+    const login = comment.user?.login?.toLowerCase();
+    return login !== undefined && this.logins.has(login);
+  }
+
+  /** Remembers the author of a comment this host just created. */
+  learn(created: RestComment): void {
+    if (created.user?.login) this.logins.add(created.user.login.toLowerCase());
+  }
+}
+
+export interface UpsertOptions {
+  ownership: CommentOwnership;
+  logger?: PortLogger;
+}
 
 export async function upsertComment(
   octokit: OctokitLike,
   pr: PullRef,
   marker: string,
   body: string,
-  logger?: PortLogger,
+  options: UpsertOptions,
 ): Promise<{ id: number; created: boolean }> {
   if (!marker) throw new Error("upsertComment needs a non-empty marker.");
+  const { ownership, logger } = options;
   body = clipCommentBody(body, marker);
-  const existing = await markedComments(octokit, pr, marker);
+  const existing = await markedComments(octokit, pr, marker, ownership);
   if (existing.length > 0) {
     const [keep, ...duplicates] = existing;
     if (keep.body !== body) await updateComment(octokit, pr, keep.id, body);
@@ -27,7 +61,8 @@ export async function upsertComment(
 
   const { data } = await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
   const created = data as RestComment;
-  const after = await markedComments(octokit, pr, marker);
+  ownership.learn(created);
+  const after = await markedComments(octokit, pr, marker, ownership);
   if (after.length <= 1) return { id: created.id, created: true };
 
   // Every racer sees the same list and keeps the same (oldest) comment, so they converge.
@@ -37,25 +72,37 @@ export async function upsertComment(
   return { id: keep.id, created: keep.id === created.id };
 }
 
+/** Edits this host's oldest comment holding `marker`, if any; nothing is created or deleted. */
+export async function editComment(
+  octokit: OctokitLike,
+  pr: PullRef,
+  marker: string,
+  body: string,
+  ownership: CommentOwnership,
+): Promise<{ id: number } | undefined> {
+  body = clipCommentBody(body, marker);
+  const [keep] = await markedComments(octokit, pr, marker, ownership);
+  if (!keep) return undefined;
+  if (keep.body !== body) await updateComment(octokit, pr, keep.id, body);
+  return { id: keep.id };
+}
+
 /**
- * Cuts `body` to GitHub's 65,536-character limit (422 "Body is too long" otherwise) with a
- * visible note, keeping `marker` so the comment is still found again. Renderers that can drop
- * whole sections fit themselves first; this is the last guard.
+ * Cuts `body` to GitHub's 65,536 limit with a visible note, keeping `marker` so the comment is
+ * still found again. The limit is counted in UTF-8 bytes: GitHub stores bytes, and a body of
+ * Japanese text under the limit in characters can be three times over it in bytes. Renderers
+ * that can drop whole sections fit themselves first; this is the last guard.
  */
 export function clipCommentBody(body: string, marker = "", limit = COMMENT_LIMIT): string {
-  if (body.length <= limit) return body;
-  const note = `\n\n… (truncated to fit GitHub's ${limit.toLocaleString("en-US")}-character comment limit)`;
+  if (utf8Length(body) <= limit) return body;
+  const note = `\n\n… (truncated to fit GitHub's ${limit.toLocaleString("en-US")}-byte comment limit)`;
   const markerLine = marker !== "" && body.includes(marker) ? `\n${marker}` : "";
-  let cut = limit - note.length - markerLine.length;
-  // Never split a surrogate pair.
-  const code = body.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  const head = body.slice(0, cut);
+  const head = clipUtf8(body, limit - utf8Length(note) - utf8Length(markerLine));
   return head + note + (head.includes(marker) ? "" : markerLine);
 }
 
-/** Comments carrying `marker`, oldest first. */
-async function markedComments(octokit: OctokitLike, pr: PullRef, marker: string): Promise<RestComment[]> {
+/** This host's comments carrying `marker`, oldest first. */
+async function markedComments(octokit: OctokitLike, pr: PullRef, marker: string, ownership: CommentOwnership): Promise<RestComment[]> {
   const comments = (await octokit.paginate(octokit.rest.issues.listComments, {
     owner: pr.owner,
     repo: pr.repo,
@@ -63,7 +110,7 @@ async function markedComments(octokit: OctokitLike, pr: PullRef, marker: string)
     per_page: 100,
   })) as RestComment[];
   return comments
-    .filter((c) => typeof c.body === "string" && c.body.includes(marker))
+    .filter((c) => typeof c.body === "string" && c.body.includes(marker) && ownership.isOwn(c))
     .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id));
 }
 

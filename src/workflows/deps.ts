@@ -4,6 +4,7 @@
 import type { PromptOpsConfig } from "../core/config/model.js";
 import type { ModelAccess } from "../core/eval/evaluate.js";
 import type { CheckRun, GitHubPort } from "../github/port.js";
+import type { HeadLocks } from "./head-locks.js";
 import type { DeliveryReads } from "./pull-request-view.js";
 
 export interface WorkflowLog {
@@ -35,6 +36,11 @@ export interface WorkflowDeps {
    * sides), shared by every workflow answering it; absent, each workflow reads for itself.
    */
   reads?: DeliveryReads;
+  /**
+   * Serialises the writes of concurrent deliveries for one head (see head-locks.ts). Default:
+   * this process's locks; a host with several processes at once passes shared ones.
+   */
+  locks?: HeadLocks;
 }
 
 /**

@@ -7,13 +7,14 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
 import type { TreeReader } from "../core/files.js";
 import { relevantPaths } from "../core/prompts/detect.js";
-import { COMMENT_MARKER, renderCheckRun, renderComment } from "../core/report/index.js";
+import { COMMENT_MARKER, renderCheckRun, renderComment, renderNoLongerChangesComment } from "../core/report/index.js";
 import { reviewChanges } from "../core/review.js";
 import { githubMessage } from "../github/errors.js";
 import type { CheckRun, CheckRunInput, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import type { BaseRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type ModelExtras, type WorkflowDeps } from "./deps.js";
+import { headKey, processHeadLocks } from "./head-locks.js";
 import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 
 export const EVAL_CHECK_NAME = "promptops/eval";
@@ -40,6 +41,16 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
   const ref: PullRef = { ...repo, number: target.number };
   const view = pullRequestView(github, deps.reads, ref);
   const pr = await view.pr();
+  // Concurrent deliveries for this head take turns (or join an identical one): the second sees
+  // the first's check run and comment instead of adding its own.
+  const locks = deps.locks ?? processHeadLocks;
+  return locks.exclusive(headKey(ref, pr.head.sha, "review"), target.trigger, () => reviewHead(deps, target, view, pr));
+}
+
+async function reviewHead(deps: WorkflowDeps, target: ReviewTarget, view: PullRequestView, pr: PullRequestInfo): Promise<ReviewOutcome> {
+  const { github, log } = deps;
+  const { repo } = target;
+  const ref: PullRef = { ...repo, number: target.number };
   const where = `${repo.owner}/${repo.repo}#${target.number} at ${short(pr.head.sha)} (${target.trigger})`;
 
   if (pr.state === "closed") {
@@ -69,6 +80,25 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
   }
 
   if (relevant.length === 0) {
+    // A later push may have taken out every prompt change of a pull request reviewed before: its
+    // comment must not go on showing results for prompts the pull request no longer touches.
+    // (A pull request just opened has no earlier review, so that costs no call.)
+    const stale = target.trigger !== "pull_request.opened" && config.comment.enabled
+      ? await github.editComment(ref, COMMENT_MARKER, renderNoLongerChangesComment(pr.head.sha))
+      : undefined;
+    if (stale) {
+      const run = await startEvalRun(deps, target, pr, {
+        status: "completed",
+        conclusion: "neutral",
+        output: {
+          title: "No prompt changes any more",
+          summary: "This pull request no longer changes any prompt, partial or golden set: the earlier PromptOps review no longer applies, and nothing is evaluated.",
+        },
+      });
+      log.info(`Nothing to review in ${where}: no prompt changes any more; the earlier review is marked as no longer applying.`);
+      if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
+      return { status: "skipped", reason: "no-prompt-changes", checkRunId: run.id };
+    }
     if (!listed.truncated && !config.review.checkWhenNoChanges) {
       log.info(`Nothing to review in ${where}: no prompt, partial or golden set changed.`);
       return { status: "skipped", reason: "no-prompt-changes" };

@@ -11,6 +11,7 @@ import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../g
 import type { OwnershipRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import type { WorkflowDeps } from "./deps.js";
+import { headKey, processHeadLocks } from "./head-locks.js";
 import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 import {
   postOwnersNotices,
@@ -20,7 +21,7 @@ import {
   type OwnersCheckState,
 } from "./owners-report.js";
 
-export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads">;
+export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads" | "locks">;
 
 export interface OwnershipTarget {
   repo: RepoRef;
@@ -57,6 +58,14 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
   const ref: PullRef = { ...target.repo, number: target.number };
   const view = pullRequestView(github, deps.reads, ref);
   const pr = await view.pr();
+  // One set of review requests and one owners check per head, however many deliveries race.
+  const locks = deps.locks ?? processHeadLocks;
+  return locks.exclusive(headKey(ref, pr.head.sha, "owners"), target.trigger, () => syncHead(deps, target, view, pr));
+}
+
+async function syncHead(deps: SyncOwnershipDeps, target: OwnershipTarget, view: PullRequestView, pr: PullRequestInfo): Promise<OwnershipSyncResult> {
+  const { github, log } = deps;
+  const ref: PullRef = { ...target.repo, number: target.number };
   const headSha = pr.head.sha;
   const label = `${ref.owner}/${ref.repo}#${ref.number}@${headSha.slice(0, 7)}`;
   const publish = async (state: OwnersCheckState, outcome: Partial<OwnershipSyncResult> = {}): Promise<OwnershipSyncResult> => {

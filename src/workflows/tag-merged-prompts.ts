@@ -9,7 +9,8 @@ import { TagExistsError, githubMessage } from "../github/errors.js";
 import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type WorkflowDeps, type WorkflowLog } from "./deps.js";
-import { pullRequestView } from "./pull-request-view.js";
+import { headKey, processHeadLocks } from "./head-locks.js";
+import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 import { OWNERS_CHECK_NAME } from "./owners-report.js";
 import { EVAL_CHECK_NAME } from "./review-pull-request.js";
 import { decideTags, tagPrefix } from "./tags-candidates.js";
@@ -26,6 +27,7 @@ export interface TagMergedPromptsDeps {
   /** This app's id: approval and eval evidence is taken only from its own check runs. */
   appId?: number;
   reads?: WorkflowDeps["reads"];
+  locks?: WorkflowDeps["locks"];
 }
 
 export interface CreatedTag extends TaggedVersion {
@@ -59,7 +61,20 @@ export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullR
   const view = pullRequestView(github, deps.reads, target);
   const pr = await view.pr();
   if (!pr.merged || !pr.mergeCommitSha) return { ...result, skipped: `#${pr.number} was closed without being merged` };
-  const mergeSha = pr.mergeCommitSha;
+  // Concurrent deliveries of the merge take turns: the second finds the tags and comment made.
+  const locks = deps.locks ?? processHeadLocks;
+  return locks.exclusive(headKey(target, pr.mergeCommitSha, "tags"), "merged", () => tagMerge(deps, target, view, pr, result));
+}
+
+async function tagMerge(
+  deps: TagMergedPromptsDeps,
+  target: PullRef,
+  view: PullRequestView,
+  pr: PullRequestInfo,
+  result: TagMergedResult,
+): Promise<TagMergedResult> {
+  const { github, log } = deps;
+  const mergeSha = pr.mergeCommitSha!;
   const repo: RepoRef = { owner: target.owner, repo: target.repo };
 
   // Rules from the base commit, content from the merge commit: that is what gets tagged.

@@ -10,6 +10,7 @@ import { APP_ID, INSTALLATION_ID } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA, baseFiles, headFiles } from "../fixtures/github/repo.js";
 import { ProbotOctokit } from "probot";
 import { testApp } from "./helpers.js";
+import { renderRecord } from "../../src/core/report/record.js";
 
 const MERGE = "a".repeat(40);
 
@@ -139,12 +140,21 @@ function checkRun(id: number, name: string, conclusion: string, summary = "", ap
   };
 }
 
+/** As the review writes it: the table for people, and the record the audit reads. */
 const EVAL_SUMMARY = [
   "## ✅ All prompts pass their gates",
   "",
   "| Prompt | Change | Base score | Head score | Δ score | Pass rate | Δ cost | Δ p50 latency |",
   "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
   "| `support/summary-1` | modified | 0.50 | 1.00 | ▲ +0.50 | 100% | +$0.00 | +0 ms |",
+  "",
+  renderRecord({
+    version: 1,
+    baseRef: SHA.base,
+    headRef: SHA.head,
+    conclusion: "success",
+    prompts: [{ id: "support/summary-1", path: "prompts/support/summary-1.prompt.yml", base: 0.5, head: 1 }],
+  }),
 ].join("\n");
 
 function repository(): TaggingGitHub {

@@ -94,6 +94,36 @@ describe("check runs", () => {
     expect(sent!.summary.startsWith("a".repeat(60_000))).toBe(true);
   });
 
+  it("measures summary, text and annotation fields in UTF-8 bytes, cutting on character boundaries", async () => {
+    let sent: (SentOutput & { text?: string; annotations?: { title?: string; message: string; raw_details?: string }[] }) | undefined;
+    nock(API)
+      .patch("/repos/Codertocat/Hello-World/check-runs/42")
+      .reply(200, (_uri, body) => ((sent = (body as { output: NonNullable<typeof sent> }).output), run()));
+    // 30,000 characters: under the limit in characters, 90,000 bytes.
+    const japanese = "日本語の回答です。".repeat(3_334).slice(0, 30_000);
+    await testPort().updateCheckRun(repo, 42, {
+      status: "completed",
+      conclusion: "failure",
+      output: {
+        title: "t",
+        summary: japanese,
+        text: `${"😀".repeat(20_000)}`,
+        annotations: [{ path: "a.prompt.yml", start_line: 1, end_line: 1, annotation_level: "failure", title: "題".repeat(200), message: japanese, raw_details: japanese }],
+      },
+    });
+    const bytes = (t: string | undefined) => Buffer.byteLength(t ?? "");
+    expect(bytes(sent!.summary)).toBeLessThanOrEqual(65_535);
+    expect(bytes(sent!.text)).toBeLessThanOrEqual(65_535);
+    expect(sent!.summary).toMatch(/truncated to fit GitHub's 65,535-byte limit/);
+    expect(sent!.text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+    const [annotation] = sent!.annotations!;
+    expect(bytes(annotation!.title)).toBeLessThanOrEqual(255);
+    expect(annotation!.title!.endsWith("…")).toBe(true);
+    expect(bytes(annotation!.message)).toBeLessThanOrEqual(65_535);
+    expect(bytes(annotation!.raw_details)).toBeLessThanOrEqual(65_535);
+    expect(sent!.summary).not.toContain("\ufffd");
+  });
+
   it("updates state without an output", async () => {
     nock(API)
       .patch("/repos/Codertocat/Hello-World/check-runs/42", { status: "in_progress" })

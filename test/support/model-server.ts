@@ -190,3 +190,14 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       }),
   };
 }
+
+/** A gateway that puts the key it was sent (its Authorization header) in its 401 message, 8 times over. */
+export function keyEchoingGateway(): Promise<ModelServer> {
+  return startModelServer({
+    handler: (request) => ({
+      kind: "status",
+      status: 401,
+      message: Array.from({ length: 8 }, () => `Incorrect API key provided: ${String(request.headers.authorization).replace("Bearer ", "")}`).join("; "),
+    }),
+  });
+}

@@ -15,8 +15,8 @@ const run = (summary: string | null, over: Partial<CheckRun> = {}): CheckRun => 
 });
 
 describe("evalScoresFrom", () => {
-  it("reads each prompt's row of the rendered table, ids with table and code characters included", () => {
-    const odd = "weird|id`x";
+  it("reads each prompt's scores from the record the review wrote, ids with table, code and comment characters included", () => {
+    const odd = "weird|id`x --> <b>";
     const summary = renderCheckRun(
       review([
         comparison("support/summary", [comparedCase("a", 0.25, 0.5)]),
@@ -28,7 +28,22 @@ describe("evalScoresFrom", () => {
     expect(evalScoresFrom(run(summary), "support")).toEqual({});
   });
 
-  it("leaves out a side shown as not scored, and everything without a table", () => {
+  it("keeps full precision, which the table's two decimals would lose", () => {
+    const summary = renderCheckRun(review([comparison("p", [comparedCase("a", 1 / 3, 2 / 3)])])).summary;
+    expect(evalScoresFrom(run(summary), "p")).toEqual({ base: 1 / 3, head: 2 / 3 });
+  });
+
+  it("never reads the Markdown table: a run without a record gives no scores", () => {
+    const table = [
+      "| Prompt | Change | Base score | Head score |",
+      "| --- | --- | ---: | ---: |",
+      "| `p` | modified | 0.50 | 1.00 |",
+      "<!-- promptops:record {\"version\":1,\"headRef\":\"h\",\"prompts\":[{\"id\":\"p\",\"head\":7}]} -->",
+    ].join("\n");
+    expect(evalScoresFrom(run(table), "p")).toEqual({});
+  });
+
+  it("leaves out a side shown as not scored, and everything without a record", () => {
     const summary = renderCheckRun(review([comparison("new", [comparedCase("a", 0, 1)], { base: undefined })])).summary;
     expect(evalScoresFrom(run(summary), "new")).toEqual({ head: 1 });
     expect(evalScoresFrom(run("Evaluation skipped: no API key."), "new")).toEqual({});

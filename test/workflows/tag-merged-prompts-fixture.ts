@@ -130,6 +130,13 @@ export function fakeGitHub(init: Partial<FakeGitHubState> & Pick<FakeGitHubState
       }
       return out;
     },
+    async editComment(_pr, marker, body) {
+      state.calls.push("editComment");
+      const existing = state.comments.find((c) => c.body.includes(marker));
+      if (!existing) return undefined;
+      existing.body = body;
+      return { id: existing.id };
+    },
     async upsertComment(_pr, marker, body) {
       state.calls.push("upsertComment");
       const existing = state.comments.find((c) => c.body.includes(marker));

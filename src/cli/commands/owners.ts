@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { loadConfig } from "../../core/config/load.js";
 import { CONFIG_PATH } from "../../core/config/model.js";
 import { formatDiagnostic, sortDiagnostics } from "../../core/diagnostics.js";
-import { blobFromBytes, type FileBlob } from "../../core/files.js";
+import { blobFromBytes, unreadableReason, type FileBlob } from "../../core/files.js";
 import { MAX_OWNERS_FILE_BYTES, ownersOf, parseOwnersFile } from "../../core/owners/codeowners.js";
 import { OWNERS_FILE_CANDIDATES, selectOwnersFile, type SelectedOwnersFile } from "../../core/owners/lookup.js";
 import { findProjectRoot } from "../git.js";
@@ -58,6 +58,8 @@ async function explicitOwnersFile(cwd: string, file: string): Promise<LoadedOwne
       throw new UsageError(`${file} is not a UTF-8 text file`);
     case "too-large":
       throw new UsageError(`${file} is ${blob.size} bytes; GitHub ignores owners files of 3 MB or more`);
+    case "outside":
+      throw new UsageError(`${file} ${unreadableReason(blob)}`);
     case "text":
       return { file: { path: file, ...parseOwnersFile(file, blob.text) } };
   }

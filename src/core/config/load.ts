@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
-import type { FileBlob, TreeReader } from "../files.js";
+import { unreadableReason, type FileBlob, type TreeReader } from "../files.js";
 import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
 import { CONFIG_SCHEMA } from "./schema.js";
 
@@ -125,7 +125,7 @@ export function configFromBlob(blob: FileBlob, file: string = CONFIG_PATH): Load
     case "text":
       return { ...loadConfig(blob.text, file), missing: false };
     default: {
-      const why = blob.kind === "binary" ? "is not UTF-8 text" : `is too large to read (${blob.size} bytes)`;
+      const why = blob.kind === "binary" ? "is not UTF-8 text" : unreadableReason(blob);
       return {
         config: defaults(),
         diagnostics: [{ file, line: 1, column: 1, severity: "error", message: `${file} ${why}`, rule: "config-syntax" }],

@@ -4,6 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { createProviders, recordingRegistry, replayRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { RecordedResponse } from "../providers/replay.js";
+import type { Redactor } from "../redact.js";
 import type { ResponseCache } from "./cache.js";
 import type { ModelAccess } from "./evaluate.js";
 import { createRunner } from "./runner.js";
@@ -21,6 +22,11 @@ export interface ModelAccessOptions {
   record?: (key: string, response: RecordedResponse) => void;
   /** May `providers.<name>.baseUrl` from the repository receive this host's keys? (default true) */
   trustConfigEndpoints?: boolean;
+  /** With `trustConfigEndpoints: false`, the endpoint hosts allowed anyway (see `ProvidersOptions.trustedHosts`). */
+  trustedHosts?: readonly string[];
+  endpointOptIn?: (host: string) => string;
+  /** Masks secrets in providers' errors and outputs (default: the secrets of `env`). */
+  redactor?: Redactor;
   /** Overrides `providers.concurrency` (`--concurrency`). */
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
@@ -37,6 +43,9 @@ export function createModelAccess(options: ModelAccessOptions): ModelAccess {
     ? replayRegistry(options.replay)
     : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings,
         ...(options.trustConfigEndpoints !== undefined ? { trustConfigEndpoints: options.trustConfigEndpoints } : {}),
+        ...(options.trustedHosts ? { trustedHosts: options.trustedHosts } : {}),
+        ...(options.endpointOptIn ? { endpointOptIn: options.endpointOptIn } : {}),
+        ...(options.redactor ? { redactor: options.redactor } : {}),
         ...(options.wallClock ? { now: options.wallClock } : {}),
       });
   const providers = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;

@@ -13,6 +13,25 @@ export function caseIdFor(vars: Record<string, unknown>): string {
   return createHash("sha256").update(canonicalJson(vars)).digest("hex").slice(0, 10);
 }
 
+/**
+ * Deepest nesting of lists and mappings a row may have. Real test data is a few levels deep;
+ * a row nested thousands deep (a hostile or generated file) would otherwise exhaust the stack
+ * of every recursive step after parsing (hashing, rendering, scoring) and take the run down.
+ */
+export const MAX_ROW_DEPTH = 64;
+
+/** Whether `value` nests lists and mappings deeper than `limit`; iterative, and stops early. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -24,6 +43,10 @@ export function caseFromRow(row: unknown, source: RowSource, diagnostics: Diagno
 
   if (!isPlainObject(row)) {
     problem(`a golden row must be a mapping of variables, not ${Array.isArray(row) ? "a list" : typeof row === "object" ? "null" : `a ${typeof row}`}`);
+    return undefined;
+  }
+  if (nestedDeeperThan(row, MAX_ROW_DEPTH)) {
+    problem(`the row nests lists or mappings more than ${MAX_ROW_DEPTH} levels deep; it was skipped`);
     return undefined;
   }
 

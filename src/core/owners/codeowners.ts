@@ -164,8 +164,9 @@ function compilePattern(pattern: string): (path: string) => boolean {
   const segments = body.split("/");
   const last = segments[segments.length - 1];
   const childrenOnly = !directoryOnly && anchored && last === "*";
-  // `dir/**` covers what is inside `dir`, not a file named `dir`.
-  if (!directoryOnly && last === "**" && segments.length > 1) body += "/*";
+  // `dir/**` covers what is inside `dir`, not a file named `dir`; and `dir/**/` covers the
+  // directories inside `dir` (so a file `dir/x` is not matched, `dir/x/y` is), not `dir` itself.
+  if (last === "**" && segments.length > 1) body += "/*";
   const glob = (anchored ? "" : "**/") + toGlob(body);
   const isMatch = picomatch(glob, {
     dot: true,

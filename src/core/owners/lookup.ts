@@ -2,7 +2,7 @@
 // so a pull request can never change its own owners.
 
 import type { Diagnostic } from "../diagnostics.js";
-import type { FileBlob } from "../files.js";
+import { unreadableReason, type FileBlob } from "../files.js";
 import { ownerKind, ownersOf, parseOwnersFile, type OwnerRule } from "./codeowners.js";
 
 /**
@@ -39,6 +39,8 @@ export function selectOwnersFile(useCodeowners: boolean, blobs: ReadonlyMap<stri
         return unusable(path, `${path} is too large to read (${blob.size} bytes); no owners apply.`, "owners-file-too-large");
       case "binary":
         return unusable(path, `${path} is not UTF-8 text; no owners apply.`, "owners-syntax");
+      case "outside":
+        return unusable(path, `${path} ${unreadableReason(blob)}; no owners apply.`, "outside-repository");
     }
   }
   return { rules: [], diagnostics: [] };

@@ -2,7 +2,7 @@
 // Diagnostic on the file (with a line when there is one) and other files carry on.
 
 import type { Diagnostic } from "../diagnostics.js";
-import { MAX_FILE_BYTES, type FileBlob } from "../files.js";
+import { MAX_FILE_BYTES, unreadableReason, type FileBlob } from "../files.js";
 import { promptFormatOf } from "./formats.js";
 import type { Prompt, PromptFormat } from "./model.js";
 import { ParseContext } from "./parsers/context.js";
@@ -74,6 +74,8 @@ export function parsePromptBlob(path: string, blob: FileBlob): ParseResult {
       return diag("file-too-large", `file is ${formatBytes(blob.size)}, over the ${formatBytes(MAX_FILE_BYTES)} limit for prompt files; it was not parsed`);
     case "missing":
       return diag("missing-file", "file does not exist at this revision");
+    case "outside":
+      return diag("outside-repository", `file ${unreadableReason(blob)}`);
   }
 }
 

@@ -47,6 +47,21 @@ export const TEMPLATE_HELPERS: ReadonlySet<string> = new Set([
   "helperMissing",
 ]);
 
+/**
+ * Names Handlebars refuses to read (since 4.6 it blocks prototype access: `{{constructor.constructor
+ * "..."}}` was a way to run code), so a template using one passes a naive parse and fails when
+ * rendered. Lint reports them up front.
+ */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set([
+  "constructor",
+  "prototype",
+  "__proto__",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+]);
+
 /** Block helpers whose body runs with a new `this`, so bare names inside are relative to it. */
 const CONTEXT_HELPERS = new Set(["each", "with"]);
 
@@ -71,7 +86,21 @@ export function analyzeTemplate(text: string, startLine = 1): TemplateAnalysis {
   const partials: TemplateRef[] = [];
   const at = (loc: Loc) => ({ line: startLine + (loc?.start.line ?? 1) - 1, column: (loc?.start.column ?? 0) + 1 });
 
+  /** An error for a path that reads a prototype property; true when there was one. */
+  const prototypeAccess = (path: Node): boolean => {
+    if (path.type !== "PathExpression") return false;
+    const p = path as hbs.AST.PathExpression;
+    const name = p.parts.find((part) => PROTOTYPE_NAMES.has(part));
+    if (name === undefined) return false;
+    result.errors.push({
+      message: `\`{{${p.original}}}\` reads \`${name}\`, a JavaScript prototype property Handlebars refuses to read (rendering would fail): use another variable name`,
+      ...at(p.loc),
+    });
+    return true;
+  };
+
   const visitPath = (path: hbs.AST.PathExpression, scopes: readonly Scope[]) => {
+    if (prototypeAccess(path)) return;
     const original = path.original;
     if (path.data) {
       // `@root.x` is the root variable x; other @data (`@index`, `@key`) are not variables.
@@ -98,6 +127,7 @@ export function analyzeTemplate(text: string, startLine = 1): TemplateAnalysis {
   /** A helper call: the callee is not a variable, its arguments are. */
   const visitCall = (path: Node, params: Node[], hash: hbs.AST.Hash | undefined, scopes: readonly Scope[], isCall: boolean) => {
     if (!isCall) visitExpr(path, scopes);
+    else prototypeAccess(path);
     for (const p of params) visitExpr(p, scopes);
     for (const pair of hash?.pairs ?? []) visitExpr(pair.value, scopes);
   };

@@ -2,6 +2,7 @@
 // environment handed in by the host (the core never reads process.env).
 
 import type { PromptOpsConfig, ProviderSettings } from "../config/model.js";
+import { createRedactor, secretsFrom, type Redactor } from "../redact.js";
 import { createAnthropicProvider } from "./anthropic.js";
 import { createEchoProvider } from "./echo.js";
 import { localFetch } from "./local-fetch.js";
@@ -36,6 +37,20 @@ export interface ProvidersOptions {
   trustConfigEndpoints?: boolean;
   /** Contents of the replay file (`providers.replay.file`), for models written `replay/...`. */
   recordings?: Record<string, unknown>;
+  /**
+   * With `trustConfigEndpoints: false`: the hosts (`name` or `name:port`) of repository-configured
+   * endpoints the user allowed anyway (the CLI's `--trust-endpoint` / PROMPTOPS_TRUST_ENDPOINTS).
+   * When given, endpoints on this machine (loopback) are allowed too: a clone can point at a
+   * local Ollama, but not make the user's keys travel to a server of its choosing.
+   */
+  trustedHosts?: readonly string[];
+  /** How the user allows an endpoint, for the refusal message (default: ask the operator). */
+  endpointOptIn?: (host: string) => string;
+  /**
+   * Masks secrets in what providers send back (errors and outputs). The secrets of `env` (see
+   * `secretsFrom`, plus the variables `providers.<name>.apiKeyEnv` names) are always added.
+   */
+  redactor?: Redactor;
 }
 
 export const DEFAULT_BASE_URLS = {
@@ -96,6 +111,17 @@ function isLoopback(baseUrl: string): boolean {
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || host === "0.0.0.0" || host.startsWith("127.");
 }
 
+/** Whether `url`'s host is named in `trusted` (as `name` or `name:port`), or is loopback when a list is given at all. */
+function isTrustedHost(url: string, trusted: readonly string[] | undefined): boolean {
+  if (trusted === undefined) return false;
+  if (isLoopback(url)) return true;
+  const { host, hostname } = new URL(url);
+  return trusted.some((t) => {
+    const name = t.trim().toLowerCase();
+    return name !== "" && (name === host.toLowerCase() || name === hostname.toLowerCase());
+  });
+}
+
 function checkUrl(baseUrl: string, where: string): string {
   let protocol: string | undefined;
   try {
@@ -119,18 +145,27 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
   const prices = config.providers.prices ?? {};
   const built = new Map<string, ModelProvider>();
   const transport = options.fetch ?? localFetch();
+  const keyEnvNames = Object.values(providersConfig)
+    .map((settings) => (settings && typeof settings === "object" ? settings.apiKeyEnv : undefined))
+    .filter((name): name is string => typeof name === "string");
+  const redactor = (options.redactor ?? createRedactor()).with(secretsFrom(env, keyEnvNames));
 
   /** The repository's `providers.<name>.baseUrl`, when this host accepts endpoints from it. */
   function configuredUrl(name: string): string | undefined {
     const configured = settingsFor(name).baseUrl;
     if (!configured) return undefined;
-    if (options.trustConfigEndpoints === false) {
+    const url = checkUrl(configured, `providers.${name}.baseUrl`);
+    if (options.trustConfigEndpoints === false && !isTrustedHost(url, options.trustedHosts)) {
+      const host = new URL(url).host;
+      const optIn = options.endpointOptIn
+        ? options.endpointOptIn(host)
+        : "ask the operator to set the endpoint, or to allow repository endpoints";
       throw new ProviderError(
         "config",
-        `providers.${name}.baseUrl is set by the repository's config, but this host sends its model keys only to endpoints its operator configured; ask the operator to set the endpoint, or to allow repository endpoints`,
+        `providers.${name}.baseUrl is set by the repository's config (to ${host}), and model keys are sent to such an endpoint only when allowed: ${optIn}`,
       );
     }
-    return checkUrl(configured, `providers.${name}.baseUrl`);
+    return url;
   }
 
   function baseUrlFor(name: keyof typeof DEFAULT_BASE_URLS, envName?: string): string {
@@ -245,10 +280,40 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       }
       let provider = built.get(prefix);
       if (!provider) {
-        provider = build(prefix, model);
+        provider = redactingProvider(build(prefix, model), redactor);
         built.set(prefix, provider);
       }
       return { provider, modelName: modelName || prefix };
+    },
+  };
+}
+
+/**
+ * `provider` with secrets masked in its errors and outputs: a gateway answering 401 with the
+ * key it was sent in the body (or a hostile one putting it in a completion) must not get it
+ * into a report. The error's `cause`, which holds the raw SDK error, is dropped for the same reason.
+ */
+export function redactingProvider(provider: ModelProvider, redactor: Redactor): ModelProvider {
+  if (redactor.secrets.length === 0) return provider;
+  return {
+    name: provider.name,
+    ...(provider.reportsLatency !== undefined ? { reportsLatency: provider.reportsLatency } : {}),
+    async complete(request, options) {
+      try {
+        const response = await provider.complete(request, options);
+        const output = redactor.redact(response.output);
+        return output === response.output ? response : { ...response, output };
+      } catch (error) {
+        if (error instanceof ProviderError) {
+          const message = redactor.redact(error.message);
+          if (message === error.message) throw error;
+          throw new ProviderError(error.kind, message, {
+            ...(error.status !== undefined ? { status: error.status } : {}),
+            ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+          });
+        }
+        throw new Error(redactor.redact(error instanceof Error ? error.message : String(error)));
+      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { caseErrored, isScored } from "../eval/stats.js";
 import { plainText } from "./escape.js";
 import { formatDelta, formatScore, plural } from "./format.js";
 import { noticesBlock, omittedNote, reviewSections, safeUrl, statsLine, summaryTable, verdictHeading } from "./markdown.js";
+import { renderRecord, reviewRecord } from "./record.js";
 import { CHECK_TEXT_LIMIT, fitMarkdown } from "./truncate.js";
 
 /** Same shape as an annotation in GitHub's Checks API. */
@@ -136,7 +137,7 @@ export function annotations(result: ReviewResult): Annotation[] {
 
 /**
  * The check run's output. `summary` and `text` are each at most `CHECK_TEXT_LIMIT`
- * characters; the conclusion is the verdict's.
+ * UTF-8 bytes; the summary ends with the machine-readable record (`record.ts`); the conclusion is the verdict's.
  */
 export function renderCheckRun(result: ReviewResult, options: CheckRunOptions = {}): CheckRunOutput {
   const all = annotations(result);
@@ -150,6 +151,8 @@ export function renderCheckRun(result: ReviewResult, options: CheckRunOptions = 
     summaryTable(result),
     all.length > kept.length ? `${plural(all.length - kept.length, "more annotation")} not attached (limit ${limit}).` : "",
     statsLine(result, options.runUrl),
+    // Read back by the tag audit on merge; pinned, so never cut.
+    renderRecord(reviewRecord(result)),
   ].map((markdown) => ({ markdown, pinned: true }));
   const summary = fitMarkdown(summarySections, CHECK_TEXT_LIMIT, (o) => omittedNote(o, seeAlso));
 

@@ -366,7 +366,7 @@ export function reviewSections(result: ReviewResult, options: SectionOptions): M
 }
 
 /**
- * The sticky comment, at most `COMMENT_LIMIT` characters. Starts with `COMMENT_MARKER`;
+ * The sticky comment, at most `COMMENT_LIMIT` UTF-8 bytes. Starts with `COMMENT_MARKER`;
  * when too long, whole cases and prompts are dropped from the end and a note says so.
  */
 export function renderComment(result: ReviewResult, options: CommentOptions = {}): string {
@@ -381,4 +381,19 @@ export function renderComment(result: ReviewResult, options: CommentOptions = {}
   ];
   // The marker is in the first, pinned section, so truncation never removes it.
   return fitMarkdown(sections, COMMENT_LIMIT, (omitted) => omittedNote(omitted, seeAlso));
+}
+
+/**
+ * The sticky comment once a push has taken every prompt change out of the pull request: the
+ * earlier review is said to no longer apply, rather than left claiming results for prompts
+ * the pull request no longer touches.
+ */
+export function renderNoLongerChangesComment(headSha: string): string {
+  return [
+    COMMENT_MARKER,
+    "## ⚪ PromptOps: no prompt changes any more",
+    "",
+    `As of \`${headSha.slice(0, 7)}\`, this pull request changes no prompt, partial or golden set. ` +
+      "The earlier PromptOps review on this pull request no longer applies, and nothing is evaluated.",
+  ].join("\n");
 }

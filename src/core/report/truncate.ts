@@ -1,10 +1,39 @@
 // Fits rendered Markdown under GitHub's size limits by dropping whole sections from the end,
 // so a cut never lands inside a code fence or a `<details>`, and says what was left out.
+// GitHub's limits are counted here in UTF-8 bytes: it refuses a check-run text of 65,535
+// characters of Japanese (three bytes each) with 422, so characters are not what it measures.
 
-/** GitHub's limit on an issue or pull-request comment body. */
+/** GitHub's limit on an issue or pull-request comment body, in UTF-8 bytes. */
 export const COMMENT_LIMIT = 65_536;
-/** GitHub's limit on a check run's `output.summary` and `output.text`, each. */
+/** GitHub's limit on a check run's `output.summary` and `output.text`, each, in UTF-8 bytes. */
 export const CHECK_TEXT_LIMIT = 65_535;
+
+const encoder = new TextEncoder();
+
+/** The length of `text` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of U+FFFD). */
+export function utf8Length(text: string): number {
+  return encoder.encode(text).byteLength;
+}
+
+/**
+ * The longest prefix of `text` that is at most `maxBytes` in UTF-8, cut on a character
+ * boundary (never inside a surrogate pair).
+ */
+export function clipUtf8(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return "";
+  // A UTF-16 unit never takes more than three bytes.
+  if (text.length * 3 <= maxBytes || utf8Length(text) <= maxBytes) return text;
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const code = text.codePointAt(i)!;
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += code > 0xffff ? 2 : 1;
+  }
+  return text.slice(0, i);
+}
 
 export interface MarkdownSection {
   markdown: string;
@@ -40,7 +69,7 @@ function join(parts: readonly string[]): string {
 }
 
 /**
- * Joins `sections` (blank line between them) within `limit` characters. Unpinned sections are
+ * Joins `sections` (blank line between them) within `limit` UTF-8 bytes. Unpinned sections are
  * kept in order until the next one no longer fits; everything after it is dropped and
  * `note(omitted)` is put where they were (before any pinned sections that follow, such as
  * a footer). Each section should itself be balanced Markdown; if even the pinned sections do
@@ -53,21 +82,21 @@ export function fitMarkdown(
 ): string {
   const all = sections.map(toSection).filter((s) => s.markdown !== "");
   const full = join(all.map((s) => s.markdown));
-  if (full.length <= limit) return full;
+  if (utf8Length(full) <= limit) return full;
 
   const unpinned = all.filter((s) => !s.pinned);
   // Largest k such that the first k unpinned sections, all pinned ones and the note fit.
-  const pinnedLength = all.filter((s) => s.pinned).reduce((n, s) => n + s.markdown.length + SEPARATOR.length, 0);
+  const pinnedLength = all.filter((s) => s.pinned).reduce((n, s) => n + utf8Length(s.markdown) + SEPARATOR.length, 0);
   let keptLength = 0;
   let k = 0;
   let best = -1;
   for (;;) {
     const dropped = unpinned.slice(k);
     const noteText = dropped.length > 0 ? note(omittedOf(dropped)) : "";
-    const length = pinnedLength + keptLength + noteText.length + SEPARATOR.length;
+    const length = pinnedLength + keptLength + utf8Length(noteText) + SEPARATOR.length;
     if (length <= limit) best = k;
     if (k >= unpinned.length) break;
-    keptLength += unpinned[k].markdown.length + SEPARATOR.length;
+    keptLength += utf8Length(unpinned[k].markdown) + SEPARATOR.length;
     if (pinnedLength + keptLength > limit) break;
     k += 1;
   }
@@ -89,7 +118,7 @@ export function fitMarkdown(
       }
     }
     const text = join(parts);
-    if (text.length <= limit) return text;
+    if (utf8Length(text) <= limit) return text;
   }
   return truncateBalanced(full, limit, note(omittedOf(unpinned)));
 }
@@ -139,18 +168,23 @@ function closers(state: MarkdownBalance): string {
  * that fits with the closers of whatever is open there and `note`.
  */
 export function truncateBalanced(text: string, limit: number, note: string): string {
-  if (text.length <= limit) return text;
+  if (utf8Length(text) <= limit) return text;
   const tail = note ? `${SEPARATOR}${note}` : "";
+  const tailBytes = utf8Length(tail);
   const lines = text.split("\n");
   let state: MarkdownBalance = { openDetails: 0 };
-  let length = 0;
+  // `chars` indexes `text`; `bytes` is the same prefix's UTF-8 length.
+  let chars = 0;
+  let bytes = 0;
   for (let i = 0; i < lines.length; i += 1) {
     const next = scanLine(state, lines[i]);
-    const added = (i === 0 ? 0 : 1) + lines[i].length;
-    if (length + added + closers(next).length + tail.length > limit) break;
-    length += added;
+    const separator = i === 0 ? 0 : 1;
+    const added = separator + utf8Length(lines[i]);
+    if (bytes + added + utf8Length(closers(next)) + tailBytes > limit) break;
+    bytes += added;
+    chars += separator + lines[i].length;
     state = next;
   }
-  const result = `${text.slice(0, length)}${closers(state)}${tail}`;
-  return result.length <= limit ? result : result.slice(0, limit);
+  const result = `${text.slice(0, chars)}${closers(state)}${tail}`;
+  return clipUtf8(result, limit);
 }

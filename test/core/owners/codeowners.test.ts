@@ -259,8 +259,12 @@ describe("pattern semantics", () => {
     ["foo/**/bar", "foo/bar", true],
     ["foo/**/bar", "foo/x/y/bar/z", true],
     ["foo/**/bar", "x/foo/bar", false],
-    ["foo/**/", "foo/bar", true],
+    // `foo/**/` names the directories inside foo: a file directly in foo is not one of them.
+    ["foo/**/", "foo/bar", false],
+    ["foo/**/", "foo/bar/baz", true],
+    ["foo/**/", "foo/a/b/c.md", true],
     ["foo/**/", "foo", false],
+    ["foo/**/", "x/foo/bar/baz", false],
     ["foo/**/bar/b*", "foo/q/bar/baz", true],
     ["foo/**/bar/b*", "foo/q/bar/qux", false],
     ["**", "a/b/c", true],

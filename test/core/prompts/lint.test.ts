@@ -146,4 +146,18 @@ describe("lintWorkspace", () => {
     expect(out.some((l) => l.startsWith("b.prompt.yml:") && l.includes(": error: "))).toBe(true);
     expect(out.some((l) => l.startsWith("c.prompt.yml:8:1: warning: variable \"x\""))).toBe(true);
   });
+
+  it("fails a template reading a prototype property ({{constructor.constructor ...}}), which would only fail at eval", async () => {
+    const dotprompt = (body: string) => `---\nmodel: openai/gpt-4o-mini\ninput:\n  schema:\n    ticket: string\n---\n${body}\n`;
+    const out = await lint({
+      "a.prompt": dotprompt('Summarize {{ticket}} {{constructor.constructor "return process"}}'),
+      "a.golden.jsonl": golden,
+      "b.prompt": dotprompt("{{ticket.__proto__}} {{#with ticket}}{{constructor}}{{/with}}"),
+      "b.golden.jsonl": golden,
+    });
+    expect(out).toContainEqual(
+      expect.stringMatching(/^a\.prompt:7:\d+: error: `\{\{constructor\.constructor\}\}` reads `constructor`, a JavaScript prototype property Handlebars refuses to read/),
+    );
+    expect(out.filter((l) => l.startsWith("b.prompt:7:") && l.includes("prototype property"))).toHaveLength(2);
+  });
 });

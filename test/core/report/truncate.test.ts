@@ -1,5 +1,5 @@
 import { codeBlock } from "../../../src/core/report/escape.js";
-import { fitMarkdown, markdownBalance, truncateBalanced } from "../../../src/core/report/truncate.js";
+import { clipUtf8, fitMarkdown, markdownBalance, truncateBalanced, utf8Length } from "../../../src/core/report/truncate.js";
 import { expectBalanced } from "./fixtures.js";
 
 const note = (o: { total: number; byKind: Record<string, number> }) => `… ${o.byKind.case ?? 0} more cases not shown`;
@@ -53,5 +53,31 @@ describe("truncateBalanced", () => {
       expect(out.length).toBeLessThanOrEqual(limit);
       expectBalanced(out);
     }
+  });
+});
+
+describe("limits in UTF-8 bytes", () => {
+  const japaneseCase = (i: number) => ({ markdown: `<details><summary>case ${i}</summary>\n\n${codeBlock("返金の依頼です。".repeat(105))}\n</details>`, kind: "case" });
+
+  it("fitMarkdown counts bytes: 30 sections of 840 Japanese characters do not fit in 65,535 bytes", () => {
+    const sections = [{ markdown: "HEADER", pinned: true }, ...Array.from({ length: 30 }, (_, i) => japaneseCase(i))];
+    const out = fitMarkdown(sections, 65_535, note);
+    // Fewer than 65,535 characters, but only fit once whole cases are dropped.
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(65_535);
+    expect(out).toMatch(/… \d+ more cases not shown$/);
+    expectBalanced(out);
+  });
+
+  it("truncateBalanced cuts on a character boundary within the byte limit", () => {
+    const out = truncateBalanced(`\`\`\`\n${"😀".repeat(1_000)}\n${"日本".repeat(1_000)}\n\`\`\``, 1_000, "cut");
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(1_000);
+    expect(out).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+
+  it("clipUtf8 never splits a character and utf8Length counts bytes", () => {
+    expect(utf8Length("aé日😀")).toBe(1 + 2 + 3 + 4);
+    expect(clipUtf8("aé日😀", 9)).toBe("aé日");
+    expect(clipUtf8("aé日😀", 10)).toBe("aé日😀");
+    expect(clipUtf8("😀😀", 5)).toBe("😀");
   });
 });
