@@ -4,7 +4,9 @@
 
 import type { RepoRef } from "../github/port.js";
 import type { WorkflowDeps } from "../workflows/deps.js";
+import { checkPromotion } from "../workflows/check-promotion.js";
 import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
+import { runDriftCheck } from "../workflows/run-drift-check.js";
 import { reviewPullRequest } from "../workflows/review-pull-request.js";
 import { syncOwnership } from "../workflows/sync-ownership.js";
 import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
@@ -70,6 +72,28 @@ export const ROUTES: readonly Route[] = [
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
     quick: true,
     run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
+  },
+  {
+    // A pull request that changes the pins file is a promotion: `promptops/promotion` checks it
+    // (the workflow returns at once when the pins file is not among the changed files).
+    name: "promotion",
+    on: REVIEW_EVENTS,
+    quick: true,
+    run: ({ deps }, event) => checkPromotion(deps, pullTarget(event)),
+  },
+  {
+    // An environment owner's approval (or its dismissal) changes the promotion check.
+    name: "promotion-on-review",
+    on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
+    quick: true,
+    run: ({ deps }, event) => checkPromotion(deps, pullTarget(event)),
+  },
+  {
+    // Only a workflow has a schedule; the drift check keeps one issue per environment.
+    name: "drift",
+    on: ["schedule"],
+    hosts: ["action"],
+    run: ({ deps }, event) => runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.

@@ -59,7 +59,14 @@ export async function checkPromotion(deps: CheckPromotionDeps, target: Promotion
   const ref: PullRef = { ...target.repo, number: target.number };
   const view = pullRequestView(github, deps.reads, ref);
   const result: PromotionResult = { pins: [], owners: [], requested: { users: [], teams: [] } };
-  const [pr, rules, listing] = await Promise.all([view.pr(), view.rules(), view.files()]);
+  // In the order the review reads them: the reads are shared with it for this delivery.
+  const pr = await view.pr();
+  const rules = await view.rules();
+  // A draft cannot be merged; `ready_for_review` checks it then.
+  if (pr.draft) return { ...result, skipped: "draft pull request" };
+  // Without the base's config the pins file's path is unknown; the review reports the config's errors.
+  if (rules.configDiagnostics.some((d) => d.severity === "error")) return { ...result, skipped: "the base branch's config is invalid" };
+  const listing = await view.files();
   const file = rules.config.environments.file;
   if (!listing.files.some((f) => f.path === file || f.previousPath === file) && !listing.truncated) {
     return { ...result, skipped: `${file} is not changed` };
@@ -71,9 +78,6 @@ export async function checkPromotion(deps: CheckPromotionDeps, target: Promotion
     await publishOwnersCheck(github, target.repo, headSha, { status: "completed", conclusion, title, summary: annotationsNote(summary, annotations) }, deps.appId, PROMOTION_CHECK_NAME);
     return result;
   };
-  if (rules.configDiagnostics.some((d) => d.severity === "error")) {
-    return publish("failure", "The base branch's config is invalid", `Promotions are checked with the base branch's rules, which cannot be read:\n\n${renderDiagnostics(rules.configDiagnostics)}\n`);
-  }
 
   const blobs = await github.readFiles(target.repo, [
     { sha: pr.base.sha, path: file },
