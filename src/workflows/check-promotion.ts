@@ -20,6 +20,7 @@ import type { WorkflowDeps } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
 import { publishOwnersCheck, renderDiagnostics } from "./owners-report.js";
 import { pullRequestView } from "./pull-request-view.js";
+import { tagNameFor } from "../core/versions/tags.js";
 import { tagPrefix } from "./tags-candidates.js";
 
 export const PROMOTION_CHECK_NAME = "promptops/promotion";
@@ -99,8 +100,12 @@ export async function checkPromotion(deps: CheckPromotionDeps, target: Promotion
   }
 
   // The moved pins, resolved against the tags; each checked against the base's rules.
-  const tags = await github.listTags(target.repo, tagPrefix(rules.config.versioning.tag));
   const moved = changes.filter((c) => c.to !== undefined);
+  // Only the moved prompts' tags: one listing per prompt, not every tag of the repository.
+  const template = rules.config.versioning.tag;
+  const tags = (
+    await Promise.all([...new Set(moved.map((c) => c.promptId))].map((id) => github.listTags(target.repo, tagPrefix(tagNameFor(template, id, "{version}")))))
+  ).flat();
   const probe: Environments = {
     file,
     environments: [...new Set(moved.map((c) => c.environment))].map((name) => ({
