@@ -37,6 +37,8 @@ export interface YamlDocumentRules {
   validate(value: unknown): ErrorObject[];
   /** Rule prefix: `<rule>-syntax`, `<rule>-schema`, `<rule>-unknown-key`. */
   rule: string;
+  /** How messages name the whole document (default "the config"). */
+  name?: string;
   /** The message when the document is not a mapping. */
   notAMapping: string;
 }
@@ -101,7 +103,7 @@ export function loadYamlDocument(text: string | undefined, file: string, rules: 
         const suffix = hint ? ` (did you mean ${hint}?)` : known.length ? ` (expected one of: ${known.join(", ")})` : "";
         return diag(keyNodeAt(doc.contents, [...path, key])?.range?.[0], `unknown key "${key}"${where}${suffix}`, "unknown-key");
       }
-      return diag(valueNodeAt(doc.contents, path)?.range?.[0], schemaMessage(path, e), "schema");
+      return diag(valueNodeAt(doc.contents, path)?.range?.[0], schemaMessage(path, e, rules.name), "schema");
     });
     return failed(sortDiagnostics(dedupe(diagnostics)));
   }
@@ -139,8 +141,8 @@ function defaults(): PromptOpsConfig {
   return structuredClone(DEFAULT_CONFIG);
 }
 
-function schemaMessage(path: string[], e: ErrorObject): string {
-  const name = path.length > 0 ? displayPath(path) : "the config";
+function schemaMessage(path: string[], e: ErrorObject, root = "the config"): string {
+  const name = path.length > 0 ? displayPath(path) : root;
   switch (e.keyword) {
     case "type": {
       const expected = String((e.params as { type: string }).type).replace(",", " or ");

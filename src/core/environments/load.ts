@@ -19,7 +19,7 @@ export interface LoadedEnvironments {
 
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, verbose: true }).compile(ENVIRONMENTS_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(ENVIRONMENTS_SCHEMA);
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 
@@ -28,7 +28,7 @@ interface RawEnvironment {
   promoteFrom?: string;
   owners?: string[];
   gates?: Partial<GateConfig>;
-  deployed?: DeployedSource;
+  deployed?: { url?: string; file?: string; timeoutMs?: number };
 }
 
 export function loadEnvironments(text: string | undefined, file: string = ENVIRONMENTS_PATH): LoadedEnvironments {
@@ -37,6 +37,7 @@ export function loadEnvironments(text: string | undefined, file: string = ENVIRO
   const doc = loadYamlDocument(text, file, {
     validate,
     rule: "environments",
+    name: "the environments file",
     notAMapping: "the environments file must be a mapping with an `environments` key",
   });
   if (doc.value === undefined || doc.diagnostics.length > 0) return { environments: empty, diagnostics: doc.diagnostics, exists };
@@ -59,13 +60,22 @@ export function loadEnvironments(text: string | undefined, file: string = ENVIRO
       }
       pins.push({ promptId, version, line });
     }
+    let deployed: DeployedSource | undefined;
+    if (value.deployed !== undefined) {
+      const { url, file: path, timeoutMs } = value.deployed;
+      const at = doc.positionOf(["environments", name, "deployed"]);
+      if ((url === undefined) === (path === undefined)) error(at, `environments.${name}.deployed needs exactly one of url (the service's report) or file (a report in the repository)`, "environments-schema");
+      else if (url !== undefined) deployed = { url, ...(timeoutMs !== undefined && { timeoutMs }) };
+      else if (timeoutMs !== undefined) error(at, `environments.${name}.deployed.timeoutMs applies to a url, not a file`, "environments-schema");
+      else deployed = { file: path! };
+    }
     environments.push({
       name,
       pins,
       ...(value.promoteFrom !== undefined && { promoteFrom: value.promoteFrom }),
       owners: value.owners ?? [],
       gates: value.gates ?? {},
-      ...(value.deployed !== undefined && { deployed: value.deployed }),
+      ...(deployed !== undefined && { deployed }),
       line: doc.positionOf(["environments", name])?.line ?? 1,
     });
   }

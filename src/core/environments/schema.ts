@@ -10,7 +10,6 @@ export const ENVIRONMENTS_SCHEMA = {
   properties: {
     environments: {
       type: "object",
-      propertyNames: { pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$" },
       additionalProperties: {
         type: "object",
         additionalProperties: false,
@@ -31,16 +30,11 @@ export const ENVIRONMENTS_SCHEMA = {
               ignoreNoise: { type: "boolean" },
             },
           },
+          // Exactly one of url and file: checked by the loader, with a message that says so.
           deployed: {
-            oneOf: [
-              {
-                type: "object",
-                additionalProperties: false,
-                required: ["url"],
-                properties: { url: { type: "string", pattern: "^https?://" }, timeoutMs: { type: "integer", minimum: 1 } },
-              },
-              { type: "object", additionalProperties: false, required: ["file"], properties: { file: { type: "string", minLength: 1 } } },
-            ],
+            type: "object",
+            additionalProperties: false,
+            properties: { url: { type: "string", pattern: "^https?://" }, timeoutMs: { type: "integer", minimum: 1 }, file: { type: "string", minLength: 1 } },
           },
         },
       },
