@@ -7,7 +7,7 @@ import type { PinChange } from "./changes.js";
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
-export type AuditAction = "prompt.tagged" | "env.promoted" | "env.unpinned" | "drift.detected" | "drift.resolved";
+export type AuditAction = "prompt.tagged" | "env.promoted" | "env.unpinned";
 export type AuditSource = "app" | "action" | "cli" | "github";
 
 export interface AuditEvent {
