@@ -12,6 +12,7 @@ import { memoryTree, type ChangedPath } from "../src/core/files.js";
 import { reviewChanges } from "../src/core/review.js";
 import { loadWorkspace } from "../src/core/workspace.js";
 import { fork } from "node:child_process";
+import { benchNetlifyWebhook } from "./netlify.js";
 import { fileURLToPath } from "node:url";
 
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
@@ -145,3 +146,5 @@ async function main(): Promise<number> {
 }
 
 process.exitCode = await main();
+// The serverless App's webhook function (bench/netlify.ts).
+if ((await benchNetlifyWebhook()) !== 0) process.exitCode = 1;

@@ -4,13 +4,14 @@
 
 import type { RepoRef } from "../github/port.js";
 import type { WorkflowDeps } from "../workflows/deps.js";
-import { checkPromotion } from "../workflows/check-promotion.js";
-import { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
-import { runDriftCheck } from "../workflows/run-drift-check.js";
-import { reviewPullRequest } from "../workflows/review-pull-request.js";
-import { syncOwnership } from "../workflows/sync-ownership.js";
-import { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
 import { payloadReader, type PayloadReader } from "./payload.js";
+
+// The workflows are loaded when a route first runs, not with the table: a serverless webhook
+// reads the table to acknowledge an event in milliseconds and must not load the evaluation
+// engine to do so (test/netlify/cold-start.test.ts holds it to that). One import, shared by the
+// routes of a delivery that start together.
+let loading: Promise<typeof import("./route-workflows.js")> | undefined;
+const workflows = () => (loading ??= import("./route-workflows.js"));
 
 export type HostKind = "app" | "action" | "netlify";
 
@@ -58,42 +59,42 @@ export const ROUTES: readonly Route[] = [
   {
     name: "review",
     on: REVIEW_EVENTS,
-    run: ({ deps }, event) => reviewPullRequest(deps, pullTarget(event)),
+    run: async ({ deps }, event) => (await workflows()).reviewPullRequest(deps, pullTarget(event)),
   },
   {
     // Ownership runs beside the review, on its own: owners are asked and `promptops/owners` set
     // even when the eval is skipped (draft, no model access) or fails.
     name: "owners",
     on: REVIEW_EVENTS,
-    run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
+    run: async ({ deps }, event) => (await workflows()).syncOwnership(deps, pullTarget(event)),
   },
   {
     name: "owners-on-review",
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
     quick: true,
-    run: ({ deps }, event) => syncOwnership(deps, pullTarget(event)),
+    run: async ({ deps }, event) => (await workflows()).syncOwnership(deps, pullTarget(event)),
   },
   {
     // A pull request that changes the pins file is a promotion: `promptops/promotion` checks it
-    // (the workflow returns at once when the pins file is not among the changed files).
+    // (the workflow returns at once when the pins file is not among the changed files). Queued
+    // with the review, whose reads of the pull request, its files and the base rules it shares.
     name: "promotion",
     on: REVIEW_EVENTS,
-    quick: true,
-    run: ({ deps }, event) => checkPromotion(deps, pullTarget(event)),
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
     // An environment owner's approval (or its dismissal) changes the promotion check.
     name: "promotion-on-review",
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
     quick: true,
-    run: ({ deps }, event) => checkPromotion(deps, pullTarget(event)),
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
     // Only a workflow has a schedule; the drift check keeps one issue per environment.
     name: "drift",
     on: ["schedule"],
     hosts: ["action"],
-    run: ({ deps }, event) => runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
+    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
@@ -101,14 +102,14 @@ export const ROUTES: readonly Route[] = [
     on: ["pull_request.closed"],
     run: async ({ deps }, event) => {
       if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
-      return tagMergedPrompts(deps, { ...event.repo(), number: event.number("pull_request.number") });
+      return (await workflows()).tagMergedPrompts(deps, { ...event.repo(), number: event.number("pull_request.number") });
     },
   },
   {
     name: "rerun-check",
     on: ["check_run.rerequested"],
-    run: ({ deps, ownAppId }, event) =>
-      rerunCheck(deps, {
+    run: async ({ deps, ownAppId }, event) =>
+      (await workflows()).rerunCheck(deps, {
         repo: event.repo(),
         name: event.string("check_run.name"),
         ...optional("appId", event.optionalNumber("check_run.app.id")),
@@ -119,8 +120,8 @@ export const ROUTES: readonly Route[] = [
   {
     name: "rerun-suite",
     on: ["check_suite.rerequested"],
-    run: ({ deps, ownAppId }, event) =>
-      rerunCheckSuite(deps, {
+    run: async ({ deps, ownAppId }, event) =>
+      (await workflows()).rerunCheckSuite(deps, {
         repo: event.repo(),
         ...optional("appId", event.optionalNumber("check_suite.app.id")),
         ...optional("ownAppId", ownAppId),
@@ -130,8 +131,8 @@ export const ROUTES: readonly Route[] = [
   {
     name: "rerun-command",
     on: ["issue_comment.created"],
-    run: ({ deps }, event) =>
-      rerunFromComment(deps, {
+    run: async ({ deps }, event) =>
+      (await workflows()).rerunFromComment(deps, {
         repo: event.repo(),
         number: event.number("issue.number"),
         onPullRequest: event.has("issue.pull_request"),

@@ -40,7 +40,7 @@ describe("the route table", () => {
     expect(names("star", "created")).toEqual([]);
     expect(new Set(ROUTES.map((r) => r.name)).size).toBe(ROUTES.length);
     // Only what calls no model may run inside a webhook's deadline.
-    expect(ROUTES.filter((r) => r.quick).map((r) => r.name)).toEqual(["owners-on-review", "promotion", "promotion-on-review"]);
+    expect(ROUTES.filter((r) => r.quick).map((r) => r.name)).toEqual(["owners-on-review", "promotion-on-review"]);
     expect([...handledEvents("app")].sort()).toEqual(["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review"]);
   });
 

@@ -5,7 +5,7 @@
 
 import nock from "nock";
 
-const simulatesGitHub = /[\\/]test[\\/](github|app|workflows|host)[\\/]/.test(expect.getState().testPath ?? "");
+const simulatesGitHub = /[\\/]test[\\/](github|app|workflows|host|netlify)[\\/]/.test(expect.getState().testPath ?? "");
 if (!simulatesGitHub) nock.restore();
 
 afterAll(() => {
