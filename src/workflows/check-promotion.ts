@@ -76,7 +76,7 @@ export async function checkPromotion(deps: CheckPromotionDeps, target: Promotion
   result.headSha = headSha;
   const publish = async (conclusion: "success" | "failure", title: string, summary: string, annotations: CheckAnnotation[] = []) => {
     result.conclusion = conclusion;
-    await publishOwnersCheck(github, target.repo, headSha, { status: "completed", conclusion, title, summary: annotationsNote(summary, annotations) }, deps.appId, PROMOTION_CHECK_NAME);
+    await publishOwnersCheck(github, target.repo, headSha, { status: "completed", conclusion, title, summary, annotations }, deps.appId, PROMOTION_CHECK_NAME);
     return result;
   };
 
@@ -238,12 +238,6 @@ function renderPromotionSummary(file: string, result: PromotionResult): string {
 
 function toAnnotation(d: Diagnostic): CheckAnnotation {
   return { path: d.file, start_line: d.line, end_line: d.line, annotation_level: "failure", message: d.message, title: d.rule };
-}
-
-/** The check's output holds no annotations here (the owners publisher writes title and summary): list them. */
-function annotationsNote(summary: string, annotations: readonly CheckAnnotation[]): string {
-  if (annotations.length === 0) return summary;
-  return `${summary}\n### Problems\n\n${annotations.map((a) => `- ${inlineCode(`${a.path}:${a.start_line}`)} ${escapeInline(a.message)}`).join("\n")}\n`;
 }
 
 function textOf(blob: FileBlob | undefined): string | undefined {

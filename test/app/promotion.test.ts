@@ -101,7 +101,10 @@ describe("promotion pull requests", () => {
     expect(check.conclusion).toBe("failure");
     expect(check.output.title).toBe("1 promotion(s) break the environments' rules");
     expect(plain(check.output.summary)).toContain("❌ minScore 0.90: recorded score 0.85");
-    expect(plain(check.output.summary)).toContain(`- \`${PINS}:8\` gate minScore 0.90: recorded score 0.85`);
+    // An annotation on the pin's line of the pins file.
+    expect(check.annotations).toEqual([
+      { path: PINS, start_line: 8, end_line: 8, annotation_level: "failure", title: "support/summary in production", message: "gate minScore 0.90: recorded score 0.85" },
+    ]);
 
     // Even with the base's owners' approval, the gate still fails.
     gh.reviews.push(review("alice", "APPROVED"));
@@ -116,6 +119,17 @@ describe("promotion pull requests", () => {
     expect(promotionCheck(gh)!.conclusion).toBe("failure");
     expect(summary).toContain("classify/intent 2.0.1 cannot be pinned in production: tag prompts/classify/intent/v2.0.1 does not exist");
     expect(summary).toContain("support/summary 1.1.0 cannot be pinned in production: it must be pinned in staging first (staging pins 1.2.0)");
+  });
+
+  it("fails a pins file with errors, annotated at file:line", async () => {
+    const gh = promotion(pins("support/summary: 1.0.0"), pins("support/summary: v1.1.0"));
+    await app.receive("pull_request", opened());
+    const check = promotionCheck(gh)!;
+    expect(check).toMatchObject({ conclusion: "failure", output: { title: "The environments file has errors" } });
+    expect(check.annotations).toEqual([
+      expect.objectContaining({ path: PINS, start_line: 8, end_line: 8, annotation_level: "failure", message: 'environments.production.pins["support/summary"]: version "v1.1.0" is not valid semver; write 1.1.0, without the "v"' }),
+    ]);
+    expect(gh.reviewRequests).toEqual([]);
   });
 
   it("adds no check to a pull request that does not change the pins file", async () => {
