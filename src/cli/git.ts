@@ -98,12 +98,12 @@ export function gitTree(cwd: string, ref: string): TreeReader {
       }
       return paths.sort();
     },
-    async read(paths) {
+    async read(paths, options = {}) {
       const result = new Map<string, FileBlob>();
       const asked = paths.filter((p) => !p.includes("\n") && p !== "");
       for (const p of paths) result.set(p, { kind: "missing" });
       if (asked.length === 0) return result;
-      const output = await catFileBatch(cwd, asked.map((p) => `${ref}:${p}`));
+      const output = await catFileBatch(cwd, asked.map((p) => `${ref}:${p}`), options.maxBytes);
       asked.forEach((p, i) => {
         const obj = output[i];
         if (obj) result.set(p, obj);
@@ -114,7 +114,7 @@ export function gitTree(cwd: string, ref: string): TreeReader {
 }
 
 /** One `git cat-file --batch` process for many objects; returns a blob per request, in order. */
-function catFileBatch(cwd: string, objects: string[]): Promise<(FileBlob | undefined)[]> {
+function catFileBatch(cwd: string, objects: string[], maxBytes?: number): Promise<(FileBlob | undefined)[]> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
@@ -125,7 +125,7 @@ function catFileBatch(cwd: string, objects: string[]): Promise<(FileBlob | undef
     child.on("close", (code) => {
       if (code !== 0) return reject(gitError(cwd, ["cat-file"], new Error(`exit code ${code}`), stderr));
       try {
-        resolve(parseBatch(Buffer.concat(chunks), objects.length));
+        resolve(parseBatch(Buffer.concat(chunks), objects.length, maxBytes));
       } catch (e) {
         reject(e);
       }
@@ -135,7 +135,7 @@ function catFileBatch(cwd: string, objects: string[]): Promise<(FileBlob | undef
   });
 }
 
-function parseBatch(buf: Buffer, count: number): (FileBlob | undefined)[] {
+function parseBatch(buf: Buffer, count: number, maxBytes?: number): (FileBlob | undefined)[] {
   const blobs: (FileBlob | undefined)[] = [];
   let pos = 0;
   for (let i = 0; i < count && pos < buf.length; i++) {
@@ -152,7 +152,7 @@ function parseBatch(buf: Buffer, count: number): (FileBlob | undefined)[] {
     const size = Number(m[2]);
     const content = buf.subarray(pos, pos + size);
     pos += size + 1; // content is followed by a newline
-    blobs.push(m[1] === "blob" ? blobFromBytes(content) : { kind: "missing" });
+    blobs.push(m[1] === "blob" ? blobFromBytes(content, maxBytes) : { kind: "missing" });
   }
   return blobs;
 }
@@ -188,7 +188,7 @@ export function workingTree(cwd: string): TreeReader {
       }
       return (await walk(cwd, "")).sort();
     },
-    async read(paths) {
+    async read(paths, options = {}) {
       const limit = pLimit(32);
       const realRoot = realpath(cwd);
       realRoot.catch(() => undefined); // a vanished root shows as missing files below
@@ -198,7 +198,7 @@ export function workingTree(cwd: string): TreeReader {
             try {
               const target = await outsideRoot(realRoot, join(cwd, p));
               if (target !== undefined) return [p, { kind: "outside", target }];
-              return [p, blobFromBytes(await readFile(join(cwd, p)))];
+              return [p, blobFromBytes(await readFile(join(cwd, p)), options.maxBytes)];
             } catch {
               return [p, { kind: "missing" }];
             }

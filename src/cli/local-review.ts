@@ -4,7 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { PromptOpsConfig } from "../core/config/model.js";
-import { memoryCache, type ResponseCache } from "../core/eval/cache.js";
+import type { ResponseCache } from "../core/eval/cache.js";
 import { createModelAccess } from "../core/eval/models.js";
 import type { RecordedResponse } from "../core/providers/replay.js";
 import { reviewChanges, type Review } from "../core/review.js";
@@ -54,9 +54,13 @@ export function parseConcurrency(value: string): number {
   return n;
 }
 
-/** The response cache of a repository: `.promptops/cache` at its root (git-ignore it). */
-export function cacheFor(root: string, enabled: boolean | undefined): ResponseCache {
-  return enabled === false ? memoryCache() : folderCache(join(root, ".promptops", "cache"));
+/**
+ * The response cache of a repository: `.promptops/cache` at its root (git-ignore it). None with
+ * `--no-cache`: the runner still sends identical requests of a run once, and an in-memory cache
+ * would hold every answer of a large eval.
+ */
+export function cacheFor(root: string, enabled: boolean | undefined): ResponseCache | undefined {
+  return enabled === false ? undefined : folderCache(join(root, ".promptops", "cache"));
 }
 
 /** `root`: the repository the file is named by (its config), which it must not lead out of. */

@@ -4,23 +4,55 @@ import { Command, CommanderError } from "commander";
 import { createRedactor, secretsFrom } from "../core/redact.js";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { pathToFileURL } from "node:url";
-import * as audit from "./commands/audit.js";
-import * as demo from "./commands/demo.js";
-import * as diff from "./commands/diff.js";
-import * as drift from "./commands/drift.js";
-import * as env from "./commands/env.js";
-import * as evalCommand from "./commands/eval.js";
-import * as init from "./commands/init.js";
-import * as lint from "./commands/lint.js";
-import * as owners from "./commands/owners.js";
-import * as promote from "./commands/promote.js";
-import * as review from "./commands/review.js";
-import * as show from "./commands/show.js";
-import * as tag from "./commands/tag.js";
-import * as versions from "./commands/versions.js";
+/** What every subcommand module exports (src/cli/commands/<name>.ts). */
+interface CommandModule {
+  register(program: Command, io: CliIO): void;
+}
 
-/** Subcommands, each in src/cli/commands/<name>.ts exporting `register`. */
-const COMMANDS = [lint, show, diff, init, evalCommand, review, demo, versions, tag, owners, env, promote, drift, audit];
+/**
+ * Subcommands with the one-line summary `--help` lists. A command's module (and the engine,
+ * SDKs and report writers behind it) is loaded only when that command runs or its own help is
+ * asked for, so `promptops --help` loads none of them.
+ */
+export const COMMANDS: readonly { name: string; summary: string; load: () => Promise<CommandModule> }[] = [
+  { name: "lint", summary: "Check prompt files, partials and golden sets for errors (exit 1 when there are errors)", load: () => import("./commands/lint.js") },
+  { name: "show", summary: "Show a prompt file as PromptOps reads it (any format)", load: () => import("./commands/show.js") },
+  { name: "diff", summary: "Show the prompts changed between two git revisions", load: () => import("./commands/diff.js") },
+  { name: "init", summary: "Write a starter config, an example prompt with a golden set, and a GitHub workflow", load: () => import("./commands/init.js") },
+  {
+    name: "eval",
+    summary: "Evaluate prompts on their golden sets as they are in the working tree (exit 0 pass, 1 gate failed, 2 error)",
+    load: () => import("./commands/eval.js"),
+  },
+  {
+    name: "review",
+    summary: "Review the prompts changed between two git revisions: lint, evaluate both sides, compare, gate (exit 0 pass, 1 gate failed, 2 error)",
+    load: () => import("./commands/review.js"),
+  },
+  { name: "demo", summary: "Run a review offline on the bundled example prompts (base vs head, recorded model answers)", load: () => import("./commands/demo.js") },
+  { name: "versions", summary: "List the tagged versions of each prompt (from local git tags and their audit records)", load: () => import("./commands/versions.js") },
+  {
+    name: "tag",
+    summary: "Create the annotated prompt version tags a merge would create, with their audit records (--dry-run: only show them)",
+    load: () => import("./commands/tag.js"),
+  },
+  { name: "owners", summary: "Show who owns each path under PROMPTOWNERS / CODEOWNERS (GitHub's matching rules)", load: () => import("./commands/owners.js") },
+  {
+    name: "env",
+    summary: "List the environments, their pinned prompt versions and the tags they resolve to (exit 1 when a pin's tag is missing or moved)",
+    load: () => import("./commands/env.js"),
+  },
+  { name: "promote", summary: "Pin a tagged prompt version in an environment (edits the pins file; default version: the newest tag)", load: () => import("./commands/promote.js") },
+  { name: "drift", summary: "Compare pins, tags and what each environment reports it runs (exit 0 in sync, 1 drift, 2 error)", load: () => import("./commands/drift.js") },
+  { name: "audit", summary: "Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)", load: () => import("./commands/audit.js") },
+];
+
+/** The command `argv` runs (`eval ...`, `help eval`), if it names one; top-level flags come first. */
+function requestedCommand(argv: readonly string[]): (typeof COMMANDS)[number] | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
+}
 
 export async function main(argv: string[], raw: CliIO = processIO()): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -42,7 +74,12 @@ export async function main(argv: string[], raw: CliIO = processIO()): Promise<nu
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError("(run `promptops --help` for usage)");
-  for (const command of COMMANDS) command.register(program, scoped);
+  const requested = requestedCommand(argv);
+  for (const command of COMMANDS) {
+    if (command === requested) (await command.load()).register(program, scoped);
+    // Listed for `--help` and "did you mean" only; never run.
+    else program.command(command.name).description(command.summary);
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {

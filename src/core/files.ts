@@ -3,7 +3,12 @@
 
 export type FileBlob =
   | { kind: "text"; text: string; size: number }
-  | { kind: "binary"; size: number }
+  | {
+      kind: "binary";
+      size: number;
+      /** Where the first byte that is not UTF-8 sits, when that (not a NUL byte) made it binary. */
+      invalidUtf8?: { line: number; column: number };
+    }
   | { kind: "too-large"; size: number }
   | { kind: "missing" }
   /** A symbolic link leading out of the repository (to `target`): refused, never read. */
@@ -29,11 +34,23 @@ export interface TreeReader {
   /** Every file path in the revision (repository-relative, `/`-separated). */
   list(): Promise<string[]>;
   /** Reads many files at once; every requested path is present in the result. */
-  read(paths: readonly string[]): Promise<Map<string, FileBlob>>;
+  read(paths: readonly string[], options?: ReadOptions): Promise<Map<string, FileBlob>>;
+}
+
+export interface ReadOptions {
+  /** Files larger than this are `too-large` (default MAX_FILE_BYTES; golden sets use `golden.maxBytes`). */
+  maxBytes?: number;
 }
 
 /** Files larger than this are not parsed (prompt files are small; a 5 MB file is a mistake). */
 export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** `1.5 MiB`, `12 KiB`, `900 bytes`: sizes in messages about files. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
+  return `${bytes} bytes`;
+}
 
 /**
  * Turns raw bytes into a FileBlob: binary when it contains a NUL byte or is not valid
@@ -46,10 +63,37 @@ export function blobFromBytes(bytes: Uint8Array, maxBytes = MAX_FILE_BYTES): Fil
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return { kind: "binary", size: bytes.byteLength };
+    const at = firstInvalidUtf8(bytes);
+    return { kind: "binary", size: bytes.byteLength, ...(at ? { invalidUtf8: at } : {}) };
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { kind: "text", text, size: bytes.byteLength };
+}
+
+/**
+ * Line and column (in characters) of the first byte sequence that is not UTF-8, so the error
+ * points at the bad bytes instead of line 1.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } | undefined {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0 || i + length > bytes.length) return { line, column };
+    for (let k = 1; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return { line, column };
+    // Overlong, surrogate and out-of-range forms of 3- and 4-byte sequences.
+    const second = bytes[i + 1]!;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) {
+      return { line, column };
+    }
+    if (b === 0x0a) {
+      line++;
+      column = 1;
+    } else column++;
+    i += length;
+  }
+  return undefined;
 }
 
 /** A TreeReader over an in-memory map of path -> text; used by tests and by the demo. */
@@ -59,11 +103,11 @@ export function memoryTree(files: Record<string, string>, ref = "memory"): TreeR
     async list() {
       return Object.keys(files).sort();
     },
-    async read(paths) {
+    async read(paths, options = {}) {
       const out = new Map<string, FileBlob>();
       for (const p of paths) {
         const text = files[p];
-        out.set(p, text === undefined ? { kind: "missing" } : blobFromBytes(new TextEncoder().encode(text)));
+        out.set(p, text === undefined ? { kind: "missing" } : blobFromBytes(new TextEncoder().encode(text), options.maxBytes));
       }
       return out;
     },

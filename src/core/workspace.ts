@@ -4,7 +4,7 @@
 import picomatch from "picomatch";
 import type { PromptOpsConfig } from "./config/model.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { unreadableReason, type FileBlob, type TreeReader } from "./files.js";
+import { formatBytes, unreadableReason, type FileBlob, type TreeReader } from "./files.js";
 import { parseTestData } from "./golden/inline.js";
 import { goldenCandidates } from "./golden/locate.js";
 import type { GoldenSet } from "./golden/model.js";
@@ -112,12 +112,12 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     if (found !== undefined) ws.goldenPaths.set(path, found);
   }
   const goldenFiles = [...new Set(ws.goldenPaths.values())];
-  const goldenBlobs = goldenFiles.length > 0 ? await tree.read(goldenFiles) : new Map<string, FileBlob>();
+  const goldenBlobs = goldenFiles.length > 0 ? await tree.read(goldenFiles, { maxBytes: config.golden.maxBytes }) : new Map<string, FileBlob>();
   const parsedGolden = new Map<string, GoldenSet | undefined>();
   for (const file of goldenFiles) {
     const blob = goldenBlobs.get(file) ?? { kind: "missing" };
     if (blob.kind !== "text") {
-      ws.diagnostics.push(unreadable(file, blob));
+      ws.diagnostics.push(unreadableGolden(file, blob, config.golden.maxBytes));
       parsedGolden.set(file, undefined);
       continue;
     }
@@ -139,6 +139,24 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     }
   }
   return ws;
+}
+
+/** A golden file that could not be read: at the bad bytes, or with the limit and the key that raises it. */
+function unreadableGolden(file: string, blob: FileBlob, maxBytes: number): Diagnostic {
+  if (blob.kind === "too-large" && blob.size <= maxBytes) {
+    // The reader's own cap (GitHub's API returns large file text truncated), not golden.maxBytes.
+    const message = `golden set is ${formatBytes(blob.size)}, more than this host can read in one request; split it into smaller files or run the review with the CLI`;
+    return { file, line: 1, column: 1, severity: "error", message, rule: "golden-too-large" };
+  }
+  if (blob.kind === "too-large") {
+    const message = `golden set is ${formatBytes(blob.size)}, over the ${formatBytes(maxBytes)} limit; raise golden.maxBytes in .github/promptops.yml (in bytes) to read it`;
+    return { file, line: 1, column: 1, severity: "error", message, rule: "golden-too-large" };
+  }
+  if (blob.kind === "binary" && blob.invalidUtf8) {
+    const { line, column } = blob.invalidUtf8;
+    return { file, line, column, severity: "error", message: "golden set is not valid UTF-8 here; save the file as UTF-8", rule: "golden-encoding" };
+  }
+  return unreadable(file, blob as Exclude<FileBlob, { kind: "text" }>);
 }
 
 function unreadable(file: string, blob: Exclude<FileBlob, { kind: "text" }>): Diagnostic {

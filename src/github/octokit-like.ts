@@ -14,7 +14,7 @@ export interface OctokitLike {
     issues: Endpoints<"listComments" | "createComment" | "updateComment" | "deleteComment" | "listForRepo" | "create" | "update">;
     checks: Endpoints<"create" | "update" | "listForRef">;
     teams: Endpoints<"getMembershipForUserInOrg">;
-    repos: Endpoints<"getCollaboratorPermissionLevel" | "createRelease" | "get" | "getBranch">;
+    repos: Endpoints<"getCollaboratorPermissionLevel" | "createRelease" | "listPullRequestsAssociatedWithCommit" | "get" | "getBranch">;
   };
   /** `@octokit/plugin-paginate-rest`: follows `Link` headers and returns every item. */
   paginate: (route: any, params?: any) => Promise<unknown[]>;

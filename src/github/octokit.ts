@@ -55,6 +55,17 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
       return info;
     },
 
+    async listMergedPullRequestsForCommit(repo, sha) {
+      const pulls = (await octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+        owner: repo.owner,
+        repo: repo.repo,
+        commit_sha: sha,
+        per_page: 100,
+      })) as { number: number; merged_at?: string | null }[];
+      // An open pull request that contains the commit is listed too; only merged ones are the commit's origin.
+      return pulls.filter((p) => Boolean(p.merged_at)).map((p) => p.number);
+    },
+
     async listPullRequestFiles(pr): Promise<PullRequestFiles> {
       const rest = (await octokit.paginate(octokit.rest.pulls.listFiles, {
         owner: pr.owner,

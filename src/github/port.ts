@@ -142,6 +142,8 @@ export const GITHUB_ACTIONS_IDENTITY: WriterIdentity = { appId: 15368, login: "g
 
 export interface GitHubPort {
   getPullRequest(pr: PullRef): Promise<PullRequestInfo>;
+  /** The merged pull requests a commit belongs to (a push to the default branch: the merge, squash or rebase result). */
+  listMergedPullRequestsForCommit(repo: RepoRef, sha: string): Promise<number[]>;
   /** Paginated; renames carry `previousPath`; stops at GitHub's 3,000-file limit and says so. */
   listPullRequestFiles(pr: PullRef): Promise<PullRequestFiles>;
   /**

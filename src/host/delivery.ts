@@ -11,6 +11,10 @@ export interface Host {
   deps(reads: DeliveryReads): WorkflowDeps;
   /** This host's GitHub App id, when it is an App. */
   ownAppId?: number;
+  /** The repository checked out on disk, when the host has one (the Action). */
+  workspace?: string;
+  /** This delivery was asked for again by a person (the Action's run attempt > 1). */
+  rerun?: boolean;
   routes?: readonly Route[];
 }
 
@@ -24,7 +28,12 @@ export async function handleDelivery(host: Host, event: RouteEvent): Promise<Rou
   const routes = routesFor(host.kind, event.name, reader.action, host.routes ?? ROUTES);
   if (routes.length === 0) return [];
   const deps = host.deps(deliveryReads());
-  const context = { deps, ...(host.ownAppId !== undefined ? { ownAppId: host.ownAppId } : {}) };
+  const context = {
+    deps,
+    ...(host.ownAppId !== undefined ? { ownAppId: host.ownAppId } : {}),
+    ...(host.workspace !== undefined ? { workspace: host.workspace } : {}),
+    ...(host.rerun ? { rerun: true } : {}),
+  };
   return Promise.all(
     routes.map(async (route): Promise<RouteOutcome> => {
       try {

@@ -3,6 +3,7 @@
 
 import type { ResponseCache } from "../core/eval/cache.js";
 import { createModelAccess } from "../core/eval/models.js";
+import type { SpendCapState } from "../core/providers/spend-cap.js";
 import { NO_REDACTION, type Redactor } from "../core/redact.js";
 import { withImmutableReadCache } from "../github/immutable-reads.js";
 import { createGitHubPort, type OctokitLike } from "../github/octokit.js";
@@ -27,6 +28,12 @@ export interface HostSettings {
   /** Whether a repository's `providers.<name>.baseUrl` may receive the host's model keys (default false). */
   trustConfigEndpoints?: boolean;
   now?: () => number;
+  /** A cap on model spend for everything this host runs (the Action's `budget-usd`). */
+  spendCap?: SpendCapState;
+  /** Overrides `providers.concurrency` (the Action's `concurrency` input). */
+  concurrency?: number;
+  /** false: the host posts no pull request comment (the Action's `comment: false`). */
+  comment?: boolean;
   /**
    * Who this host writes to GitHub as: only its own comments are edited or deleted. Default:
    * the App id (`appId`). The Action passes the token's identity (`github-actions[bot]`, app 15368).
@@ -64,11 +71,14 @@ export function hostDeps(octokit: OctokitLike, settings: HostSettings, delivery:
         ...(settings.fetch ? { fetch: settings.fetch } : {}),
         ...(extras.recordings ? { recordings: extras.recordings } : {}),
         trustConfigEndpoints: settings.trustConfigEndpoints ?? false,
+        ...(settings.spendCap ? { spendCap: settings.spendCap } : {}),
+        ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
         redactor,
         wallClock: Date.now,
       }),
     now: settings.now ?? (() => performance.now()),
     log,
+    ...(settings.comment === false ? { comment: false } : {}),
     ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
     ...(reads ? { reads } : {}),
     ...(settings.locks ? { locks: settings.locks } : {}),

@@ -7,3 +7,5 @@ export { runDriftCheck } from "../workflows/run-drift-check.js";
 export { reviewPullRequest } from "../workflows/review-pull-request.js";
 export { syncOwnership } from "../workflows/sync-ownership.js";
 export { tagMergedPrompts } from "../workflows/tag-merged-prompts.js";
+export { pullRequestView } from "../workflows/pull-request-view.js";
+export { reviewBetweenRefs, unreachable } from "../workflows/review-between-refs.js";

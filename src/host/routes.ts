@@ -25,6 +25,13 @@ export interface RouteContext {
   deps: WorkflowDeps;
   /** This host's GitHub App id, when it is an App: re-runs of other apps' checks are ignored. */
   ownAppId?: number;
+  /** The repository checked out on disk (the Action's GITHUB_WORKSPACE), for routes that read git. */
+  workspace?: string;
+  /**
+   * Someone asked for this event to be handled again (the Action's "Re-run jobs"): a review
+   * evaluates again instead of treating it as a redelivery of a head already reported on.
+   */
+  rerun?: boolean;
 }
 
 export interface Route {
@@ -49,24 +56,58 @@ export const REVIEW_EVENTS = [
   "pull_request.ready_for_review",
 ] as const;
 
-const pullTarget = (event: PayloadReader) => ({
-  repo: event.repo(),
-  number: event.number("pull_request.number"),
-  trigger: event.trigger(),
-});
+/**
+ * `pull_request_target` is `pull_request` run in the base branch's context (its secrets and a
+ * write token): what it asks of the workflows is the same.
+ */
+export const TARGET_EVENTS = [...REVIEW_EVENTS.map((key) => key.replace("pull_request.", "pull_request_target.")), "pull_request_target.labeled"];
+
+const pullTarget = (event: PayloadReader, context: Pick<RouteContext, "rerun"> = {}) => {
+  const trigger = event.trigger().replace(/^pull_request_target\./, "pull_request.");
+  return {
+    repo: event.repo(),
+    number: event.number("pull_request.number"),
+    trigger: context.rerun ? `${trigger} (re-run)` : trigger,
+  };
+};
 
 export const ROUTES: readonly Route[] = [
   {
     name: "review",
     on: REVIEW_EVENTS,
-    run: async ({ deps }, event) => (await workflows()).reviewPullRequest(deps, pullTarget(event)),
+    run: async ({ deps, rerun }, event) => (await workflows()).reviewPullRequest(deps, pullTarget(event, { rerun })),
   },
   {
     // Ownership runs beside the review, on its own: owners are asked and `promptops/owners` set
     // even when the eval is skipped (draft, no model access) or fails.
     name: "owners",
     on: REVIEW_EVENTS,
-    run: async ({ deps }, event) => (await workflows()).syncOwnership(deps, pullTarget(event)),
+    run: async ({ deps, rerun }, event) => (await workflows()).syncOwnership(deps, pullTarget(event, { rerun })),
+  },
+  {
+    // The maintainer-label pattern: a workflow on `pull_request_target` (secrets, write token)
+    // reviews the head a maintainer looked at. Its files are read as data through the API at that
+    // SHA, never checked out or run; a head pushed since is not reviewed under that approval.
+    name: "review-target",
+    on: TARGET_EVENTS,
+    hosts: ["action"],
+    run: async ({ deps, rerun }, event) => {
+      const target = pullTarget(event, { rerun });
+      const seen = event.string("pull_request.head.sha");
+      const { pullRequestView, reviewPullRequest } = await workflows();
+      const pr = await pullRequestView(deps.github, deps.reads, { ...target.repo, number: target.number }).pr();
+      if (pr.head.sha !== seen) {
+        deps.log.warn(`Not reviewing #${target.number}: its head moved from ${seen.slice(0, 7)} to ${pr.head.sha.slice(0, 7)} after the event.`);
+        return { status: "skipped", reason: "head-moved", headSha: seen, newHeadSha: pr.head.sha };
+      }
+      return reviewPullRequest(deps, target);
+    },
+  },
+  {
+    name: "owners-target",
+    on: TARGET_EVENTS,
+    hosts: ["action"],
+    run: async ({ deps, rerun }, event) => (await workflows()).syncOwnership(deps, pullTarget(event, { rerun })),
   },
   {
     name: "owners-on-review",
@@ -103,6 +144,56 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => {
       if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
       return (await workflows()).tagMergedPrompts(deps, { ...event.repo(), number: event.number("pull_request.number") });
+    },
+  },
+  {
+    // A workflow on `push` sees the merge land on the default branch with a token that can
+    // write tags, even for a pull request from a fork.
+    name: "tags-on-push",
+    on: ["push"],
+    hosts: ["action"],
+    run: async ({ deps }, event) => {
+      const notDefault = notDefaultBranchPush(event);
+      if (notDefault) return { skipped: notDefault };
+      const repo = event.repo();
+      const sha = event.string("after");
+      const numbers = await deps.github.listMergedPullRequestsForCommit(repo, sha);
+      if (numbers.length === 0) return { skipped: `no merged pull request has commit ${sha.slice(0, 7)}` };
+      const merged = [];
+      const { tagMergedPrompts } = await workflows();
+      for (const number of numbers) merged.push({ number, result: await tagMergedPrompts(deps, { ...repo, number }) });
+      return { merged };
+    },
+  },
+  {
+    // What landed on the default branch is evaluated where the workflow checked it out: its
+    // answers go to the eval cache that only the default branch saves, so the next pull
+    // request's base side costs nothing.
+    name: "review-on-push",
+    on: ["push"],
+    hosts: ["action"],
+    run: async ({ deps, workspace }, event) => {
+      const notDefault = notDefaultBranchPush(event);
+      if (notDefault) return { skipped: notDefault };
+      const before = event.string("before");
+      const after = event.string("after");
+      if (/^0+$/.test(before)) return { skipped: "the branch was just created: nothing to compare with" };
+      const { reviewBetweenRefs, unreachable } = await workflows();
+      const why = (await unreachable(workspace, before)) ?? (await unreachable(workspace, after));
+      if (why) return { skipped: `${why}: to evaluate what lands on the default branch (and fill the eval cache), check it out with actions/checkout and fetch-depth: 2` };
+      return reviewBetweenRefs(deps, { workspace: workspace!, base: before, head: after });
+    },
+  },
+  {
+    // A review between two refs of the checked-out repository, started by hand.
+    name: "review-refs",
+    on: ["workflow_dispatch"],
+    hosts: ["action"],
+    run: async ({ deps, workspace }, event) => {
+      const base = event.optionalString("inputs.base");
+      if (!base) return { skipped: "no base input: add `base` (and `head`) inputs to the workflow_dispatch trigger" };
+      if (workspace === undefined) throw new Error("workflow_dispatch reviews need the repository checked out (actions/checkout with fetch-depth: 0)");
+      return (await workflows()).reviewBetweenRefs(deps, { workspace, base, head: event.optionalString("inputs.head") || "HEAD" });
     },
   },
   {
@@ -157,6 +248,15 @@ export function routesFor(host: HostKind, name: string, action: string | undefin
 /** The event names (`pull_request`, ...) some route of `host` answers: anything else is ignored cheaply. */
 export function handledEvents(host: HostKind, routes: readonly Route[] = ROUTES): Set<string> {
   return new Set(routesOf(host, routes).flatMap((r) => r.on.map((key) => key.split(".")[0]!)));
+}
+
+/** Why a `push` is not to the default branch (or is a deletion); undefined when it is. */
+function notDefaultBranchPush(event: PayloadReader): string | undefined {
+  const ref = event.string("ref");
+  const defaultBranch = event.optionalString("repository.default_branch") ?? event.optionalString("repository.master_branch");
+  if (defaultBranch === undefined || ref !== `refs/heads/${defaultBranch}`) return `${ref} is not the default branch`;
+  if (event.optionalBoolean("deleted")) return `${ref} was deleted`;
+  return undefined;
 }
 
 export function readEvent(event: RouteEvent): PayloadReader {

@@ -26,6 +26,8 @@ export interface WorkflowDeps {
   /** Milliseconds; only differences are used. */
   now: () => number;
   log: WorkflowLog;
+  /** false: post no pull request comment even where the config asks for one (default true). */
+  comment?: boolean;
   /**
    * This host's GitHub App id, when it has one: check runs of our names made by another app
    * (or by a workflow with GITHUB_TOKEN) are then neither reused nor trusted as evidence.

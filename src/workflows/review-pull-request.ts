@@ -30,8 +30,9 @@ export type ReviewOutcome =
   | { status: "skipped"; reason: "closed" | "draft" | "no-prompt-changes"; checkRunId?: number }
   /** A re-delivered event for a head this app already reported on. */
   | { status: "skipped"; reason: "already-reviewed"; checkRunId: number }
-  | { status: "config-error"; checkRunId: number; diagnostics: Diagnostic[] }
-  | { status: "reviewed"; headSha: string; conclusion: Conclusion; checkRunId: number; commentId?: number }
+  | { status: "config-error"; checkRunId: number; diagnostics: Diagnostic[]; review?: ReviewResult }
+  /** `review`: what was found, for hosts that report beyond the check run (the Action's summary and outputs). */
+  | { status: "reviewed"; headSha: string; conclusion: Conclusion; checkRunId: number; commentId?: number; review?: ReviewResult }
   | { status: "superseded"; headSha: string; newHeadSha: string; checkRunId: number }
   | { status: "failed"; checkRunId: number; message: string };
 
@@ -187,7 +188,7 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
 
   const checkNotices = input.missingConfig ? [...notices, `No ${CONFIG_PATH} on the base branch: default settings apply.`] : notices;
   const output = renderCheckRun(review, { showDiff: config.comment.showDiff, notices: checkNotices });
-  const body = config.comment.enabled
+  const body = config.comment.enabled && deps.comment !== false
     ? renderComment(review, { maxCases: config.comment.maxCases, showDiff: config.comment.showDiff, runUrl: run.htmlUrl || undefined, notices })
     : undefined;
 
@@ -219,6 +220,7 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
     conclusion: output.conclusion,
     checkRunId: run.id,
     ...(comment ? { commentId: comment.id } : {}),
+    review,
   };
 }
 
@@ -249,7 +251,7 @@ async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: 
     output: { title: output.title, summary: output.summary, text: output.text, annotations: output.annotations },
   });
   if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
-  return { status: "config-error", checkRunId: run.id, diagnostics: rules.configDiagnostics };
+  return { status: "config-error", checkRunId: run.id, diagnostics: rules.configDiagnostics, review: result };
 }
 
 /**
@@ -289,7 +291,7 @@ function alreadyReviewed(deps: WorkflowDeps, run: CheckRun, where: string): Revi
 }
 
 /** The replay recordings named by the base config, read in the same batch as the prompts. */
-async function readRecordings(
+export async function readRecordings(
   base: TreeReader,
   file: string | undefined,
   diagnostics: Diagnostic[],

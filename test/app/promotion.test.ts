@@ -6,9 +6,10 @@ import nock from "nock";
 import { nockGitHub } from "../fixtures/github/fake-github.js";
 import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA } from "../fixtures/github/repo.js";
-import { recordedTag } from "../fixtures/github/tagged.js";
+import { addRecordedTag } from "../fixtures/github/tagged.js";
 import { testApp, type TestApp } from "./helpers.js";
-import { OwnershipGitHub, reviewEvent, type RestReview } from "./ownership-github.js";
+import { ActionGitHub } from "../action/action-github.js";
+import { reviewEvent, type RestReview } from "./ownership-github.js";
 
 const PROMPT = "prompts/support/summary.prompt.yml";
 const PINS = ".github/prompt-environments.yml";
@@ -23,18 +24,16 @@ function pins(production: string, staging = "support/summary: 1.1.0", rules = ' 
 }
 
 /** Three tagged versions of support/summary; 1.2.0's recorded score (0.85) is below production's bar. */
-function promotion(base: string, head: string): OwnershipGitHub {
+function promotion(base: string, head: string): ActionGitHub {
   const versions = { [TAGGED.v1]: prompt("1.0.0", "Summarize."), [TAGGED.v11]: prompt("1.1.0", "Summarize briefly."), [TAGGED.v12]: prompt("1.2.0", "Summarize in a line.") };
-  const gh = new OwnershipGitHub(OWNER, REPO, {
+  const gh = new ActionGitHub(OWNER, REPO, {
     ...Object.fromEntries(Object.entries(versions).map(([sha, text]) => [sha, { [PROMPT]: text }])),
     [SHA.base]: { [PROMPT]: versions[TAGGED.v12]!, [PINS]: base },
     [SHA.head]: { [PROMPT]: versions[TAGGED.v12]!, [PINS]: head },
   });
-  gh.tags.push(
-    recordedTag(TAGGED.v1, { [PROMPT]: versions[TAGGED.v1]! }, PROMPT, { promptId: "support/summary", version: "1.0.0" }),
-    recordedTag(TAGGED.v11, { [PROMPT]: versions[TAGGED.v11]! }, PROMPT, { promptId: "support/summary", version: "1.1.0", approvers: ["dave"], scores: { base: 0.9, head: 0.96 } }),
-    recordedTag(TAGGED.v12, { [PROMPT]: versions[TAGGED.v12]! }, PROMPT, { promptId: "support/summary", version: "1.2.0", scores: { base: 0.96, head: 0.85 } }),
-  );
+  addRecordedTag(gh.tags, TAGGED.v1, { [PROMPT]: versions[TAGGED.v1]! }, PROMPT, { promptId: "support/summary", version: "1.0.0" });
+  addRecordedTag(gh.tags, TAGGED.v11, { [PROMPT]: versions[TAGGED.v11]! }, PROMPT, { promptId: "support/summary", version: "1.1.0", approvers: ["dave"], scores: { base: 0.9, head: 0.96 } });
+  addRecordedTag(gh.tags, TAGGED.v12, { [PROMPT]: versions[TAGGED.v12]! }, PROMPT, { promptId: "support/summary", version: "1.2.0", scores: { base: 0.96, head: 0.85 } });
   gh.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
   nockGitHub(gh);
   return gh;
@@ -42,7 +41,7 @@ function promotion(base: string, head: string): OwnershipGitHub {
 
 const opened = () => pullRequestEvent("opened", { base: SHA.base, head: SHA.head });
 
-function promotionCheck(gh: OwnershipGitHub) {
+function promotionCheck(gh: ActionGitHub) {
   return gh.checkRuns.filter((r) => r.name === "promptops/promotion" && r.head_sha === SHA.head).at(-1);
 }
 

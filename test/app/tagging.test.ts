@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { parseAuditRecord } from "../../src/core/versions/audit.js";
 import { TAGS_MARKER } from "../../src/workflows/tag-merged-prompts.js";
 import { FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
+import { GitTags } from "../fixtures/github/git-tags.js";
 import { APP_ID, INSTALLATION_ID } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA, baseFiles, headFiles } from "../fixtures/github/repo.js";
 import { ProbotOctokit } from "probot";
@@ -23,22 +24,15 @@ const UnthrottledOctokit = ProbotOctokit.defaults((options: Record<string, unkno
 }));
 const OTHER = "9".repeat(40);
 
-interface StoredTag {
-  sha: string;
-  tag: string;
-  message: string;
-  object: { sha: string; type: string };
-}
-
 /** The fixture GitHub plus what tagging needs: refs, tag objects, reviews, listed check runs, releases. */
 class TaggingGitHub extends FakeGitHub {
-  readonly refs = new Map<string, { sha: string; type: "tag" | "commit" }>();
-  readonly tagObjects = new Map<string, StoredTag>();
-  readonly releases: { tag_name: string; name: string; body: string }[] = [];
+  readonly tags = new GitTags();
+  readonly refs = this.tags.refs;
+  readonly tagObjects = this.tags.tagObjects;
+  readonly releases = this.tags.releases;
   listedRuns: Record<string, unknown>[] = [];
   reviews: Record<string, unknown>[] = [];
   merged = true;
-  private tagCount = 0;
 
   /** Calls other than the installation token exchange. */
   apiCalls(): string[] {
@@ -64,41 +58,14 @@ class TaggingGitHub extends FakeGitHub {
   }
 
   private tagging(method: string, rest: string, query: URLSearchParams, body: Record<string, any>): { status: number; body: unknown } | undefined {
+    const tag = this.tags.handle(method, rest, body, `https://github.com/${OWNER}/${REPO}`);
+    if (tag) return tag;
     let m: RegExpMatchArray | null;
-    if (method === "GET" && (m = rest.match(/^\/git\/matching-refs\/tags\/(.*)$/))) {
-      const prefix = m[1]!;
-      const refs = [...this.refs].filter(([name]) => name.startsWith(prefix)).map(([name, object]) => ({ ref: `refs/tags/${name}`, object }));
-      return { status: 200, body: refs };
-    }
-    if (method === "GET" && (m = rest.match(/^\/git\/ref\/tags\/(.+)$/))) {
-      const object = this.refs.get(m[1]!);
-      return object ? { status: 200, body: { ref: `refs/tags/${m[1]}`, object } } : { status: 404, body: { message: "Not Found" } };
-    }
-    if (method === "GET" && (m = rest.match(/^\/git\/tags\/([0-9a-f]+)$/))) {
-      const tag = this.tagObjects.get(m[1]!);
-      return tag ? { status: 200, body: tag } : { status: 404, body: { message: "Not Found" } };
-    }
-    if (method === "POST" && rest === "/git/tags") {
-      const sha = (++this.tagCount).toString(16).padStart(40, "0");
-      const tag: StoredTag = { sha, tag: body.tag, message: body.message, object: { sha: body.object, type: body.type } };
-      this.tagObjects.set(sha, tag);
-      return { status: 201, body: tag };
-    }
-    if (method === "POST" && rest === "/git/refs") {
-      const name = String(body.ref).replace(/^refs\/tags\//, "");
-      if (this.refs.has(name)) return { status: 422, body: { message: "Reference already exists" } };
-      this.refs.set(name, { sha: body.sha, type: this.tagObjects.has(body.sha) ? "tag" : "commit" });
-      return { status: 201, body: { ref: body.ref, object: this.refs.get(name) } };
-    }
     if (method === "GET" && (m = rest.match(/^\/commits\/([0-9a-f]{40})\/check-runs$/))) {
       const runs = this.listedRuns.filter((r) => r.head_sha === m![1] && r.name === query.get("check_name"));
       return { status: 200, body: { total_count: runs.length, check_runs: runs } };
     }
     if (method === "GET" && rest === `/pulls/${PR_NUMBER}/reviews`) return { status: 200, body: this.reviews };
-    if (method === "POST" && rest === "/releases") {
-      this.releases.push({ tag_name: body.tag_name, name: body.name, body: body.body });
-      return { status: 201, body: { html_url: `https://github.com/${OWNER}/${REPO}/releases/tag/${body.tag_name}` } };
-    }
     return undefined;
   }
 }

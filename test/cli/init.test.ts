@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
+import { ACTION_REF } from "../../src/cli/commands/init.js";
 import { main } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/core/config/load.js";
 import { tempRepo, type TempRepo } from "./git-fixture.js";
@@ -21,12 +22,19 @@ describe("promptops init", () => {
     expect(loadConfig(config).diagnostics).toEqual([]);
 
     const workflow = parseDocument(readFileSync(join(repo.dir, ".github/workflows/promptops.yml"), "utf8")).toJS();
-    expect(workflow.on).toHaveProperty("pull_request");
-    // The CLI job only reads the repository; it needs the base commit, hence the full history.
-    expect(workflow.permissions).toEqual({ contents: "read" });
-    const steps = workflow.jobs.review.steps as { uses?: string; with?: Record<string, unknown>; run?: string }[];
-    expect(steps[0]).toMatchObject({ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } });
-    expect(steps.at(-1)!.run).toContain('promptops review --base "$BASE_SHA" --head "$HEAD_SHA"');
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "pull_request_review", "push"]);
+    // What the Action writes with the job's token: check runs, the comment and review requests, tags; and GitHub Models.
+    expect(workflow.permissions).toEqual({ contents: "write", checks: "write", "pull-requests": "write", models: "read" });
+    expect(workflow.concurrency.group).toBe("promptops-${{ github.event_name }}-${{ github.event.pull_request.number || github.ref }}");
+    const steps = workflow.jobs.promptops.steps as { uses?: string; with?: Record<string, unknown>; run?: string }[];
+    // The Action by the name the README gives, never a package fetched by name at run time.
+    expect(steps).toEqual([
+      // Only what landed on the default branch is checked out (never a pull request's head).
+      { uses: "actions/checkout@v4", if: "github.event_name == 'push'", with: { "fetch-depth": 2 } },
+      { uses: ACTION_REF, with: { "openai-api-key": "${{ secrets.OPENAI_API_KEY }}" } },
+    ]);
+    expect(ACTION_REF).toBe("promptops/promptops@v1");
+    expect(readFileSync(new URL("../../README.md", import.meta.url), "utf8")).toContain(`uses: ${ACTION_REF}`);
 
     const lint = recordingIO(repo.dir);
     expect(await main(["lint"], lint)).toBe(0);

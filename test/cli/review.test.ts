@@ -107,6 +107,11 @@ describe("promptops review", () => {
     expect(existsSync(join(repo.dir, ".promptops", "cache"))).toBe(true);
     const again = await review(repo, "--format", "json");
     expect(JSON.parse(again.io.out).stats).toMatchObject({ requestsSent: 0, cacheHits: 4 });
+    const toFile = await review(repo, "--format", "json", "--out", "report.json");
+    expect(toFile.io.err).toContain("Wrote the json report to report.json");
+    const written = readFileSync(join(repo.dir, "report.json"), "utf8");
+    expect(written.endsWith("}\n")).toBe(true);
+    expect(JSON.parse(written).prompts.map((p: { id: string }) => p.id)).toEqual(JSON.parse(again.io.out).prompts.map((p: { id: string }) => p.id));
   });
 
   it("rejects bad flags with exit 2", async () => {

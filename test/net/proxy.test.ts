@@ -43,9 +43,9 @@ describe("proxy settings", () => {
     expect(proxySettings({ HTTP_PROXY: "http://a:1" })).toEqual({ httpProxy: "http://a:1", httpsProxy: "http://a:1" });
   });
 
-  it("is one dispatcher for the process", () => {
+  it("is one dispatcher for the process", async () => {
     const env = { HTTPS_PROXY: "http://127.0.0.1:9" };
-    expect(proxyDispatcher(env)).toBe(proxyDispatcher({ ...env }));
+    expect(await proxyDispatcher(env)).toBe(await proxyDispatcher({ ...env }));
   });
 });
 

@@ -7,8 +7,9 @@ import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { createGitHubPort } from "../../src/github/octokit.js";
 import { DRIFT_LABEL, runDriftCheck } from "../../src/workflows/run-drift-check.js";
-import { API, FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
-import { promptSha256, recordedTag } from "../fixtures/github/tagged.js";
+import { ActionGitHub } from "../action/action-github.js";
+import { API, type FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
+import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
 
 const OWNER = "acme";
 const REPO = "support-bot";
@@ -49,11 +50,9 @@ const report = (environment: string, version: string, sha256: string) => JSON.st
 
 function repository(): { gh: FakeGitHub; push(deployedProduction: string): void } {
   const pins = `environments:\n  staging:\n    pins: { support/summary: 1.1.0 }\n    deployed: { url: "${stagingUrl}" }\n  production:\n    pins: { support/summary: 1.1.0 }\n    deployed: { file: deployed/production.json }\n  dev:\n    pins: { support/summary: 1.1.0 }\n`;
-  const gh = new FakeGitHub(OWNER, REPO, { [TAGGED.v1]: { [PROMPT]: V1 }, [TAGGED.v11]: { [PROMPT]: V11 } });
-  gh.tags.push(
-    recordedTag(TAGGED.v1, { [PROMPT]: V1 }, PROMPT, { promptId: "support/summary", version: "1.0.0" }),
-    recordedTag(TAGGED.v11, { [PROMPT]: V11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" }),
-  );
+  const gh = new ActionGitHub(OWNER, REPO, { [TAGGED.v1]: { [PROMPT]: V1 }, [TAGGED.v11]: { [PROMPT]: V11 } });
+  addRecordedTag(gh.tags, TAGGED.v1, { [PROMPT]: V1 }, PROMPT, { promptId: "support/summary", version: "1.0.0" });
+  addRecordedTag(gh.tags, TAGGED.v11, { [PROMPT]: V11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" });
   let n = 0;
   const push = (deployedProduction: string) => {
     const sha = `a${String(++n).padStart(39, "0")}`;

@@ -148,6 +148,7 @@ export function fakeGitHub(init: Partial<FakeGitHubState> & Pick<FakeGitHubState
       state.comments.push({ id, body });
       return { id, created: true };
     },
+    listMergedPullRequestsForCommit: unused("listMergedPullRequestsForCommit"),
     createComment: unused("createComment"),
     createCheckRun: unused("createCheckRun"),
     updateCheckRun: unused("updateCheckRun"),

@@ -78,42 +78,46 @@ const GOLDEN = [
   .map((row) => JSON.stringify(row))
   .join("\n");
 
+/** How workflows name the Action (the README's "Use it as an Action"). */
+export const ACTION_REF = "promptops/promptops@v1";
+
 const WORKFLOW = `name: PromptOps
 
-# Reviews the prompts a pull request changes with the PromptOps CLI and writes the report to the
-# job summary; the job fails when a gate fails. (The PromptOps GitHub App posts the same review
-# as a check run and a sticky comment, and requests the prompts' owners.)
+# Reviews the prompts a pull request changes (the promptops/eval check run, a sticky comment and
+# the job summary), asks the prompts' owners for a review (the promptops/owners check) and tags
+# approved prompt versions when they reach the default branch.
 on:
   pull_request:
     types: [opened, synchronize, reopened, ready_for_review]
+  pull_request_review:
+    types: [submitted, dismissed]
+  push:
+    branches: [main] # your default branch: approved versions are tagged when they land there
 
 permissions:
-  contents: read
+  contents: write # tags on the default branch
+  checks: write # promptops/eval and promptops/owners
+  pull-requests: write # the sticky comment and review requests
+  models: read # github/... models through the job's GITHUB_TOKEN
 
+# One review per pull request at a time: a new push cancels the review of the previous one.
 concurrency:
-  group: promptops-\${{ github.event.pull_request.number }}
-  cancel-in-progress: true
+  group: promptops-\${{ github.event_name }}-\${{ github.event.pull_request.number || github.ref }}
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}
 
 jobs:
-  review:
+  promptops:
     runs-on: ubuntu-latest
     steps:
+      # Pull requests are read through the API, as data. On the default branch the Action also
+      # evaluates what landed, so later pull requests find their base side in the eval cache.
       - uses: actions/checkout@v4
+        if: github.event_name == 'push'
         with:
-          fetch-depth: 0
-      - uses: actions/setup-node@v4
+          fetch-depth: 2
+      - uses: ${ACTION_REF}
         with:
-          node-version: 24
-      - name: Review changed prompts
-        env:
-          OPENAI_API_KEY: \${{ secrets.OPENAI_API_KEY }}
-          BASE_SHA: \${{ github.event.pull_request.base.sha }}
-          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
-        run: |
-          status=0
-          npx --yes promptops review --base "$BASE_SHA" --head "$HEAD_SHA" --out promptops-report.md || status=$?
-          cat promptops-report.md >> "$GITHUB_STEP_SUMMARY" || true
-          exit $status
+          openai-api-key: \${{ secrets.OPENAI_API_KEY }}
 `;
 
 /** The files `init` writes, by path relative to the target folder. */

@@ -52,6 +52,11 @@ export interface PromptOpsConfig {
      * `{name}` its file name without the prompt extension. First existing file wins.
      */
     patterns: string[];
+    /**
+     * Largest golden-set file read, in bytes (prompt files and partials stay at 1 MiB). Rows are
+     * parsed one at a time, but a file's text is held while it is read.
+     */
+    maxBytes: number;
   };
   providers: {
     /** Used when a prompt names no model. */
@@ -119,6 +124,9 @@ export interface PromptOpsConfig {
   };
 }
 
+/** 64 MiB: about 350,000 small cases. */
+export const DEFAULT_GOLDEN_MAX_BYTES = 64 * 1024 * 1024;
+
 export const DEFAULT_CONFIG: PromptOpsConfig = {
   prompts: {
     include: ["**/*.prompt.yml", "**/*.prompt.yaml", "**/*.prompt", "**/*.prompty", "**/*.prompt.md"],
@@ -133,6 +141,7 @@ export const DEFAULT_CONFIG: PromptOpsConfig = {
       "{dir}/{name}.golden.json",
       "{dir}/{name}.golden.csv",
     ],
+    maxBytes: DEFAULT_GOLDEN_MAX_BYTES,
   },
   providers: {
     concurrency: 8,

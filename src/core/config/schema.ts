@@ -23,7 +23,7 @@ const price = {
 
 export const CONFIG_SCHEMA = section({
   prompts: section({ include: strList, exclude: strList, partials: strList }),
-  golden: section({ patterns: strList }),
+  golden: section({ patterns: strList, maxBytes: positiveInt }),
   providers: section({
     defaultModel: str,
     judge: str,

@@ -1,5 +1,7 @@
-// Runs golden sets against prompts: renders every case of every side, sends all model requests
-// in one runner call (so identical base/head requests go out once), then scores each output.
+// Runs golden sets against prompts: renders the cases of every side, sends their model requests
+// through the runner (identical base/head requests go out once), then scores each output. Large
+// golden sets go through in stages of a few thousand cases, so memory holds one stage's requests
+// and answers at a time, whatever the set's size.
 
 import type { PromptOpsConfig } from "../config/model.js";
 import type { GoldenCase, GoldenSet } from "../golden/model.js";
@@ -35,79 +37,123 @@ type EvalSettings = Pick<PromptOpsConfig["providers"], "defaultModel" | "judge" 
 
 interface PlannedCase {
   golden: GoldenCase;
-  /** Indices into the request list, one per repeat; empty when the case could not be rendered. */
+  /** Indices into the stage's request list, one per repeat; empty when the case could not be rendered. */
   requestIndex: number[];
   renderError?: string;
 }
 
-interface PlannedRun {
+interface PreparedRun {
   run: SideRun;
   model?: string;
-  cases: PlannedCase[];
   scorers: Scorer[];
   scorerProblems: string[];
+  judge: Judge;
 }
 
 /** The judge temperature is 0 so a rerun asks the same question (and hits the cache). */
 const JUDGE_PARAMETERS = { temperature: 0 };
 
+/**
+ * Cases per side in one stage. Case i of every side is in the same stage, so base and head still
+ * share identical requests; the next stage is already sending while one is scored, so the
+ * provider's slots never drain between stages.
+ */
+export const STAGE_CASES = 2500;
+
+/** Cases scored at once: scorers may call a judge model, whose requests the runner limits. */
+const SCORING_WINDOW = 256;
+
 export async function evaluateSides(runs: readonly SideRun[], access: ModelAccess, settings: EvalSettings): Promise<SideEvaluation[]> {
   const repeats = Math.max(1, settings.repeats);
-  const requests: ModelRequest[] = [];
-  const planned = runs.map((run) => planRun(run, settings, repeats, requests));
-  const outcomes = await access.runner.run(requests);
-  return Promise.all(planned.map((plan) => scoreRun(plan, outcomes, access, settings, repeats)));
+  const needed = Math.min(repeats, settings.passThreshold ?? repeats);
+  const prepared = runs.map((run) => prepareRun(run, access, settings));
+  const results: CaseResult[][] = runs.map(() => []);
+  const longest = Math.max(0, ...runs.map((run) => run.golden.cases.length));
+
+  const send = (start: number) => {
+    const requests: ModelRequest[] = [];
+    const planned = prepared.map((p) => p.run.golden.cases.slice(start, start + STAGE_CASES).map((golden) => planCase(golden, p, repeats, requests)));
+    return { planned, outcomes: access.runner.run(requests) };
+  };
+  let stage = send(0);
+  for (let start = 0; start < longest || start === 0; start += STAGE_CASES) {
+    const current = stage;
+    if (start + STAGE_CASES < longest) stage = send(start + STAGE_CASES);
+    const outcomes = await current.outcomes;
+    for (let i = 0; i < prepared.length; i++) {
+      const scored = await scoreCases(current.planned[i]!, prepared[i]!, outcomes, access, repeats, needed);
+      for (const c of scored) results[i]!.push(c);
+    }
+  }
+  return prepared.map((plan, i) => ({
+    result: summarizeSide(plan.run.side, plan.run.prompt.path, results[i]!, { version: plan.run.prompt.version, model: plan.model }),
+    scorerProblems: plan.scorerProblems,
+  }));
 }
 
-function planRun(run: SideRun, settings: EvalSettings, repeats: number, requests: ModelRequest[]): PlannedRun {
+function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): PreparedRun {
   const model = run.prompt.model ?? settings.defaultModel;
   const built = buildScorers({ evaluators: run.prompt.evaluators });
-  const scorerProblems = built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`);
-  const cases = run.golden.cases.map((golden): PlannedCase => {
-    if (model === undefined) return { golden, requestIndex: [], renderError: "the prompt names no model and providers.defaultModel is not set" };
-    let messages;
-    try {
-      messages = renderMessages(run.prompt, golden.vars, run.partials);
-    } catch (error) {
-      return { golden, requestIndex: [], renderError: error instanceof Error ? error.message : String(error) };
-    }
-    const requestIndex: number[] = [];
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      requestIndex.push(requests.length);
-      requests.push({
-        model,
-        messages,
-        parameters: run.prompt.parameters,
-        ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
-        ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
-        repeat,
-      });
-    }
-    return { golden, requestIndex };
-  });
-  return { run, model, cases, scorers: built.scorers, scorerProblems };
-}
-
-async function scoreRun(plan: PlannedRun, outcomes: RunOutcome[], access: ModelAccess, settings: EvalSettings, repeats: number): Promise<SideEvaluation> {
-  const judgeModel = settings.judge ?? plan.model;
-  const judge: Judge = async (messages, model) => {
-    const chosen = model ?? judgeModel;
+  const judgeModel = settings.judge ?? model;
+  const judge: Judge = async (messages, chosenModel) => {
+    const chosen = chosenModel ?? judgeModel;
     if (!chosen) throw new Error("no judge model: set providers.judge in .github/promptops.yml");
     const [outcome] = await access.runner.run([{ model: chosen, messages, parameters: JUDGE_PARAMETERS, repeat: 0 }]);
     if (!outcome?.response) throw outcome?.error ?? new Error("the judge returned nothing");
     return outcome.response.output;
   };
-  const needed = Math.min(repeats, settings.passThreshold ?? repeats);
-  const cases = await Promise.all(
-    plan.cases.map((c) => scoreCase(c, plan, outcomes, { judge, embed: access.embed }, repeats, needed)),
-  );
-  const result = summarizeSide(plan.run.side, plan.run.prompt.path, cases, { version: plan.run.prompt.version, model: plan.model });
-  return { result, scorerProblems: plan.scorerProblems };
+  return { run, model, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
+}
+
+function planCase(golden: GoldenCase, plan: PreparedRun, repeats: number, requests: ModelRequest[]): PlannedCase {
+  const { run, model } = plan;
+  if (model === undefined) return { golden, requestIndex: [], renderError: "the prompt names no model and providers.defaultModel is not set" };
+  let messages;
+  try {
+    messages = renderMessages(run.prompt, golden.vars, run.partials);
+  } catch (error) {
+    return { golden, requestIndex: [], renderError: error instanceof Error ? error.message : String(error) };
+  }
+  const requestIndex: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    requestIndex.push(requests.length);
+    requests.push({
+      model,
+      messages,
+      parameters: run.prompt.parameters,
+      ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
+      ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
+      repeat,
+    });
+  }
+  return { golden, requestIndex };
+}
+
+/** Scores a stage's cases of one side, a bounded number at a time, in order. */
+async function scoreCases(
+  cases: PlannedCase[],
+  plan: PreparedRun,
+  outcomes: RunOutcome[],
+  access: ModelAccess,
+  repeats: number,
+  needed: number,
+): Promise<CaseResult[]> {
+  const scored = new Array<CaseResult>(cases.length);
+  const ports = { judge: plan.judge, ...(access.embed ? { embed: access.embed } : {}) };
+  let next = 0;
+  const worker = async () => {
+    while (next < cases.length) {
+      const index = next++;
+      scored[index] = await scoreCase(cases[index]!, plan, outcomes, ports, repeats, needed);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SCORING_WINDOW, cases.length) }, worker));
+  return scored;
 }
 
 async function scoreCase(
   planned: PlannedCase,
-  plan: PlannedRun,
+  plan: PreparedRun,
   outcomes: RunOutcome[],
   ports: { judge: Judge; embed?: Embedder },
   repeats: number,

@@ -4,6 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { createProviders, recordingRegistry, replayRegistry, type ProviderRegistry } from "../providers/registry.js";
 import type { RecordedResponse } from "../providers/replay.js";
+import type { SpendCapState } from "../providers/spend-cap.js";
 import type { Redactor } from "../redact.js";
 import type { ResponseCache } from "./cache.js";
 import type { ModelAccess } from "./evaluate.js";
@@ -22,6 +23,8 @@ export interface ModelAccessOptions {
   record?: (key: string, response: RecordedResponse) => void;
   /** May `providers.<name>.baseUrl` from the repository receive this host's keys? (default true) */
   trustConfigEndpoints?: boolean;
+  /** A cap on model spend shared by every access built with it (the Action's `budget-usd`). */
+  spendCap?: SpendCapState;
   /** With `trustConfigEndpoints: false`, the endpoint hosts allowed anyway (see `ProvidersOptions.trustedHosts`). */
   trustedHosts?: readonly string[];
   endpointOptIn?: (host: string) => string;
@@ -42,13 +45,15 @@ export function createModelAccess(options: ModelAccessOptions): ModelAccess {
   const real: ProviderRegistry = options.replay
     ? replayRegistry(options.replay)
     : createProviders({ config, env: options.env, fetch: options.fetch, recordings: options.recordings,
+        ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
         ...(options.trustConfigEndpoints !== undefined ? { trustConfigEndpoints: options.trustConfigEndpoints } : {}),
         ...(options.trustedHosts ? { trustedHosts: options.trustedHosts } : {}),
         ...(options.endpointOptIn ? { endpointOptIn: options.endpointOptIn } : {}),
         ...(options.redactor ? { redactor: options.redactor } : {}),
         ...(options.wallClock ? { now: options.wallClock } : {}),
       });
-  const providers = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;
+  const recording = options.record ? recordingRegistry(real, options.record, { now: options.now }) : real;
+  const providers = options.spendCap ? options.spendCap.wrap(recording, config.providers.prices ?? {}) : recording;
   const perProvider: Record<string, number> = {};
   for (const [name, settings] of Object.entries(config.providers)) {
     const limit = (settings as { concurrency?: unknown } | undefined)?.concurrency;

@@ -9,16 +9,28 @@ const KEY_VERSION = 1;
 
 /** JSON with object keys sorted at every depth and undefined members dropped. */
 export function canonicalJson(value: unknown): string {
+  // Built with plain loops: it runs once per request, and the array helpers' intermediate
+  // arrays were a visible share of a large eval's CPU and garbage.
   if (value === null || typeof value !== "object") {
     const json = JSON.stringify(value);
     return json === undefined ? "null" : json;
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.keys(value)
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
-  return `{${entries.join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    out += `${first ? "" : ","}${JSON.stringify(key)}:${canonicalJson(member)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 export function requestKey(request: ModelRequest): string {

@@ -25,7 +25,10 @@ export interface RunnerOptions {
   now?: () => number;
   /** In [0, 1), for backoff jitter. */
   random?: () => number;
-  /** Called once per request of a `run` call as it settles. */
+  /**
+   * Called once per request as it settles, counted over every `run` call of this runner (a
+   * large eval runs in stages, and judges ask one question at a time).
+   */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -179,21 +182,40 @@ export function createRunner(options: RunnerOptions): Runner {
     return pending;
   }
 
+  // Progress counts every `run` call of this runner.
+  let asked = 0;
+  let answered = 0;
+  // Requests of one `run` call started at once: enough to keep every provider's slots busy while
+  // some wait on the cache or on an identical request, few enough that a 100,000-request run
+  // holds a bounded number of pending requests, timers and sockets rather than one of each per request.
+  const window = 2 * Math.max(1, options.concurrency, ...Object.values(options.perProvider ?? {}));
+
   return {
     async run(requests) {
       const total = requests.length;
-      let done = 0;
+      asked += total;
+      const outcomes = new Array<RunOutcome>(total);
+      let next = 0;
       const onProgress = options.onProgress;
-      return Promise.all(
-        requests.map((request) => {
+      // Identical requests of this run share one answer however far apart they are (base and
+      // head of a case sit a side apart), not only while the first is in flight.
+      const firstOf = new Map<string, Promise<Settled>>();
+      const worker = async () => {
+        while (next < total) {
+          const index = next++;
+          const request = requests[index]!;
           const key = requestKey(request);
-          return shared(key, request).then((settled) => {
-            done++;
-            onProgress?.(done, total);
-            return { key, ...settled };
-          });
-        }),
-      );
+          let pending = firstOf.get(key);
+          if (pending) stats.deduplicated++;
+          else firstOf.set(key, (pending = shared(key, request)));
+          const settled = await pending;
+          outcomes[index] = { key, ...settled };
+          answered++;
+          onProgress?.(answered, asked);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(window, total) }, worker));
+      return outcomes;
     },
     stats() {
       return { ...stats };

@@ -1,7 +1,7 @@
 // Reads a golden-set file (JSONL, YAML, JSON or CSV) into a GoldenSet. A bad row is reported at
 // its line and skipped; the other rows are kept.
 
-import { parse as parseCsv } from "csv-parse/sync";
+import { parse as parseCsv, type Options as CsvOptions } from "csv-parse/sync";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { caseFromRow, dedupeCases, isPlainObject } from "./cases.js";
@@ -54,9 +54,12 @@ function problem(file: string, line: number, column: number, message: string, ru
 
 function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
   const cases: GoldenCase[] = [];
-  text.split("\n").forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === "") return;
+  // Line by line without an array of every line: a large set holds its text and its cases only.
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const end = text.indexOf("\n", start);
+    const raw = text.slice(start, end === -1 ? text.length : end);
+    start = end === -1 ? text.length : end + 1;
+    if (raw.trim() === "") continue;
     let row: unknown;
     try {
       row = JSON.parse(raw);
@@ -67,11 +70,11 @@ function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): G
         ? "; remove the trailing comma: JSONL has one JSON value per line and nothing between lines"
         : "";
       diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}${hint}`));
-      return;
+      continue;
     }
     const c = caseFromRow(row, { file, line }, diagnostics);
     if (c) cases.push(c);
-  });
+  }
   return cases;
 }
 
@@ -133,53 +136,100 @@ function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): Golden
   return collect(file, rows, (i) => lineOfNode(nodes?.[i], lineCounter), diagnostics);
 }
 
+/**
+ * CSV through csv-parse, one pass per stretch between errors: a parse stops at the first broken
+ * record, so the rows before it are kept (collected as they are parsed), the error is reported
+ * where the record starts (an unclosed quote at the quote that opened it, not at the end of the
+ * file), and parsing resumes on the next line to find every other error and row.
+ */
 function fromCsv(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
-  let records: { record: Record<string, string>; raw: string; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, {
-      columns: (header: string[]) => {
-        const seen = new Set<string>();
-        for (const h of header) {
-          if (seen.has(h)) diagnostics.push(problem(file, 1, 1, `duplicate column "${h}" in the header row`));
-          seen.add(h);
-        }
-        return header.map((h) => h.trim());
-      },
-      info: true,
-      raw: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      bom: true,
-      on_skip: (err) => {
-        if (err) diagnostics.push(problem(file, Number(err.lines) || 1, 1, csvMessage(err.message)));
-        return undefined;
-      },
-    }) as unknown as typeof records;
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    diagnostics.push(problem(file, err.lines ?? 1, 1, csvMessage(err.message)));
-    return [];
-  }
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const cases: GoldenCase[] = [];
-  for (const { record, raw, info } of records) {
-    // csv-parse reports the line a record ends on; quoted values can span lines.
-    const spanned = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
-    const line = info.lines - spanned;
-    const row: Record<string, unknown> = {};
-    const vars: Record<string, unknown> = {};
-    for (const [column, value] of Object.entries(record)) {
-      if (column === "expected" || column === "__expected") row.expected = value === "" ? undefined : value;
-      else if (column === "id" || column === "__id") {
-        if (value !== "") row.id = value;
-        if (column === "id") vars.id = value;
-      } else if (column.startsWith("vars.")) vars[column.slice(5)] = value;
-      else vars[column] = value;
+  let columns: string[] | undefined;
+  // 1-based line of the text where the current pass starts.
+  let from = 1;
+  while (from <= lineStarts.length) {
+    const chunk = text.slice(lineStarts[from - 1]!);
+    const offset = from - 1;
+    let lastEnd = 0;
+    try {
+      parseCsv(chunk, {
+        columns:
+          columns ??
+          ((header: string[]) => {
+            const seen = new Set<string>();
+            for (const h of header) {
+              if (seen.has(h)) diagnostics.push(problem(file, from, 1, `duplicate column "${h}" in the header row`));
+              seen.add(h);
+            }
+            columns = header.map((h) => h.trim());
+            return columns;
+          }),
+        info: true,
+        raw: true,
+        skip_empty_lines: true,
+        bom: from === 1,
+        on_record: ({ record, raw, info }: { record: Record<string, string>; raw: string; info: { lines: number } }) => {
+          lastEnd = info.lines;
+          // csv-parse reports the line a record ends on; quoted values can span lines.
+          const spanned = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
+          const c = csvCase(file, record, offset + info.lines - spanned, diagnostics);
+          if (c) cases.push(c);
+          return null;
+        },
+      } as unknown as CsvOptions);
+      break;
+    } catch (e) {
+      const err = e as Error & { code?: string; lines?: number };
+      if (columns === undefined) {
+        diagnostics.push(problem(file, offset + (err.lines ?? 1), 1, csvMessage(err.message)));
+        break;
+      }
+      // The broken record starts on the first non-empty line after the last good one (or the header).
+      const headerLines = from === 1 ? 1 : 0;
+      let recordStart = Math.max(lastEnd, headerLines) + 1;
+      while (recordStart < lineStarts.length && lineText(text, lineStarts, offset + recordStart).trim() === "") recordStart++;
+      const line = offset + recordStart;
+      if (err.code === "CSV_QUOTE_NOT_CLOSED") {
+        const column = openingQuoteColumn(lineText(text, lineStarts, line));
+        diagnostics.push(problem(file, line, column, `invalid CSV: a quoted value opened here is never closed (add the closing ")`));
+        from = line + 1;
+      } else {
+        const at = err.lines !== undefined ? offset + err.lines : line;
+        diagnostics.push(problem(file, at, 1, csvMessage(err.message)));
+        from = Math.max(at, line) + 1;
+      }
     }
-    row.vars = vars;
-    const c = caseFromRow(row, { file, line }, diagnostics);
-    if (c) cases.push(c);
   }
   return cases;
+}
+
+function lineText(text: string, lineStarts: number[], line: number): string {
+  const start = lineStarts[line - 1] ?? text.length;
+  const next = lineStarts[line];
+  return text.slice(start, next === undefined ? text.length : next - 1);
+}
+
+/** 1-based column of the first `"` that opens a field (at the line start or after a comma). */
+function openingQuoteColumn(line: string): number {
+  for (let i = 0; i < line.length; i++) if (line[i] === '"' && (i === 0 || line[i - 1] === ",")) return i + 1;
+  return 1;
+}
+
+function csvCase(file: string, record: Record<string, string>, line: number, diagnostics: Diagnostic[]): GoldenCase | undefined {
+  const row: Record<string, unknown> = {};
+  const vars: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(record)) {
+    if (column === "expected" || column === "__expected") row.expected = value === "" ? undefined : value;
+    else if (column === "id" || column === "__id") {
+      if (value !== "") row.id = value;
+      if (column === "id") vars.id = value;
+    } else if (column.startsWith("vars.")) vars[column.slice(5)] = value;
+    else vars[column] = value;
+  }
+  row.vars = vars;
+  return caseFromRow(row, { file, line }, diagnostics);
 }
 
 function csvMessage(message: string): string {

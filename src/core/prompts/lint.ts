@@ -120,6 +120,8 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
   if (prompt.golden !== undefined && !ws.goldenPaths.has(prompt.path)) {
     const looked = goldenCandidates(prompt, config);
     at(prompt.positions.golden, 1, "error", "missing-golden", `golden set "${prompt.golden}" not found (looked for ${looked.join(", ")})`);
+  } else if (!golden && ws.goldenPaths.has(prompt.path)) {
+    // The golden file exists but could not be read: its own error, at its line, says why.
   } else if (!golden || golden.cases.length === 0) {
     const why = golden ? `its golden set ${golden.file} has no cases` : "it has no golden set";
     at(1, 1, config.gates.requireGolden ? "error" : "warning", "missing-golden",

@@ -2,7 +2,7 @@
 // Diagnostic on the file (with a line when there is one) and other files carry on.
 
 import type { Diagnostic } from "../diagnostics.js";
-import { MAX_FILE_BYTES, unreadableReason, type FileBlob } from "../files.js";
+import { formatBytes, MAX_FILE_BYTES, unreadableReason, type FileBlob } from "../files.js";
 import { promptFormatOf } from "./formats.js";
 import type { Prompt, PromptFormat } from "./model.js";
 import { ParseContext } from "./parsers/context.js";
@@ -77,10 +77,4 @@ export function parsePromptBlob(path: string, blob: FileBlob): ParseResult {
     case "outside":
       return diag("outside-repository", `file ${unreadableReason(blob)}`);
   }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1).replace(/\.0$/, "")} KiB`;
-  return `${bytes} bytes`;
 }

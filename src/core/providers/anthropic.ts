@@ -1,9 +1,15 @@
-// Claude through the official `@anthropic-ai/sdk` Messages API. System messages become the
-// `system` field; the SDK never retries (the runner does).
-
-import type Anthropic from "@anthropic-ai/sdk";
+// Claude through the Messages API. System messages become the `system` field; the runner owns
+// retries, timeouts and concurrency.
+//
+// Why no SDK: a non-streaming message is one JSON POST with two headers (`x-api-key`,
+// `anthropic-version`), and errors.ts classifies failures from status and headers itself. The
+// official client adds per-request work we do not use (header and debug-argument building, its
+// own abort controllers and timeout, a web Response per answer; it also refuses large
+// `max_tokens` without streaming), which at high concurrency was most of each request's CPU.
+// Streaming, tools and batches would be reasons to bring it back.
 import type { Price } from "../config/model.js";
 import { toProviderError } from "./errors.js";
+import { jsonBody, jsonPost, mergeHeaders } from "./json-post.js";
 import { jsonSchemaFormat, snakeParameters } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
 import { costOf } from "./prices.js";
@@ -11,11 +17,17 @@ import { costOf } from "./prices.js";
 export interface AnthropicOptions {
   baseURL: string;
   apiKey: string;
+  /** Replaces the default transport (keep-alive node:http for http:, global fetch otherwise). */
   fetch?: typeof fetch;
+  /** Idle keep-alive connections to keep: the provider's concurrency. */
+  poolSize?: number;
   prices?: Readonly<Record<string, Price>>;
   /** Wall clock, only for HTTP-date `retry-after` headers. */
   now?: () => number;
 }
+
+/** The Messages API version this body and parser follow (the header is required). */
+export const ANTHROPIC_VERSION = "2023-06-01";
 
 /** The Messages API requires max_tokens; GitHub-style prompts often leave it out. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
@@ -61,40 +73,33 @@ export function parseMessage(body: unknown, request: ModelRequest): Omit<ModelRe
 }
 
 export function createAnthropicProvider(options: AnthropicOptions): ModelProvider {
-  let client: Promise<Anthropic> | undefined;
-  const getClient = () =>
-    (client ??= import("@anthropic-ai/sdk").then(
-      ({ default: AnthropicClient }) =>
-        new AnthropicClient({
-          apiKey: options.apiKey,
-          baseURL: options.baseURL,
-          maxRetries: 0,
-          // Explicit, so the SDK does not refuse large max_tokens without streaming; the runner's
-          // AbortSignal is the real per-request timeout.
-          timeout: 10 * 60_000,
-          fetch: options.fetch,
-        }),
-    ));
-  // Start loading the SDK as soon as a prompt names this provider, not on the first request:
-  // the import (~100-200 ms) then overlaps with rendering and cache lookups. Failures surface
-  // on the first request.
-  getClient().catch(() => undefined);
-
+  const post = jsonPost({ fetch: options.fetch, poolSize: options.poolSize });
+  const url = `${options.baseURL.replace(/\/+$/, "")}/v1/messages`;
+  const headers = mergeHeaders({
+    "content-type": "application/json",
+    accept: "application/json",
+    "x-api-key": options.apiKey,
+    "anthropic-version": ANTHROPIC_VERSION,
+  });
   return {
     name: "anthropic",
+    // Timed from send to last byte by the transport: queueing and set-up are not latency.
+    reportsLatency: true,
     async complete(request, completeOptions: CompleteOptions = {}) {
       const { signal } = completeOptions;
-      const body = messagesBody(request);
+      const body = JSON.stringify(messagesBody(request));
       let raw: unknown;
+      let latencyMs: number;
       try {
-        const anthropic = await getClient();
-        raw = await anthropic.messages.create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, { signal });
+        const reply = await post(url, headers, body, signal);
+        latencyMs = reply.latencyMs;
+        raw = jsonBody(reply);
       } catch (error) {
         throw toProviderError(error, { model: request.model, signal, now: options.now });
       }
       const parsed = parseMessage(raw, request);
       const cost = costOf(request.model, parsed.usage, options.prices);
-      return { ...parsed, latencyMs: 0, ...(cost.known ? { costUsd: cost.usd } : {}) };
+      return { ...parsed, latencyMs, ...(cost.known ? { costUsd: cost.usd } : {}) };
     },
   };
 }

@@ -1,10 +1,19 @@
-// Chat completions through the official `openai` SDK: OpenAI itself and every server that
-// speaks its API (GitHub Models, Azure OpenAI, Ollama, vLLM). The SDK never retries: the
-// runner owns retries, timeouts and concurrency.
+// Chat completions for OpenAI itself and every server that speaks its API (GitHub Models, Azure
+// OpenAI, Ollama, vLLM). The runner owns retries, timeouts and concurrency.
+//
+// Why no SDK on the common path: a non-streaming chat completion is one JSON POST with a bearer
+// token, and we already classify errors ourselves (errors.ts). Measured at concurrency 64 against
+// a local server, the SDK spent most of each request's CPU on work that changes nothing here
+// (per-request header building and debug formatting, two more AbortControllers, a web Response
+// per answer) and made the review CPU-bound. Azure's classic deployment API keeps the official
+// client: its deployment routing, `api-version` and key header are the SDK's documented contract,
+// and Azure is a remote API whose latency dwarfs that CPU.
 
 import type OpenAI from "openai";
 import type { Price } from "../config/model.js";
 import { toProviderError } from "./errors.js";
+import { jsonBody, jsonPost, mergeHeaders, type JsonPost } from "./json-post.js";
+import { localFetch } from "./local-fetch.js";
 import { estimateUsage, jsonSchemaFormat, snakeParameters } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
 import { costOf } from "./prices.js";
@@ -14,7 +23,10 @@ export interface OpenAICompatibleOptions {
   name: string;
   baseURL: string;
   apiKey: string;
+  /** Replaces the default transport (keep-alive node:http for http:, global fetch otherwise). */
   fetch?: typeof fetch;
+  /** Idle keep-alive connections to keep: the provider's concurrency. */
+  poolSize?: number;
   defaultHeaders?: Record<string, string>;
   prices?: Readonly<Record<string, Price>>;
   /** Wall clock, only for HTTP-date `retry-after` headers. */
@@ -70,24 +82,64 @@ export function parseChatCompletion(body: unknown, request: ModelRequest): Omit<
 }
 
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): ModelProvider {
+  return options.azure ? sdkProvider(options, options.azure) : leanProvider(options);
+}
+
+function completionOf(raw: unknown, request: ModelRequest, options: OpenAICompatibleOptions, latencyMs: number): ModelResponse {
+  if (typeof raw === "string") throw malformed(request.model, "the body is not JSON");
+  const parsed = parseChatCompletion(raw, request);
+  const cost = costOf(request.model, parsed.usage, options.prices);
+  return { ...parsed, latencyMs, ...(cost.known ? { costUsd: cost.usd } : {}) };
+}
+
+function leanProvider(options: OpenAICompatibleOptions): ModelProvider {
+  const post: JsonPost = jsonPost({ fetch: options.fetch, poolSize: options.poolSize });
+  const url = `${options.baseURL.replace(/\/+$/, "")}/chat/completions`;
+  const headers = mergeHeaders(
+    { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${options.apiKey}` },
+    options.defaultHeaders,
+  );
+  return {
+    name: options.name,
+    // Timed from send to last byte by the transport: queueing and set-up are not latency.
+    reportsLatency: true,
+    async complete(request, completeOptions: CompleteOptions = {}) {
+      const { signal } = completeOptions;
+      const body = JSON.stringify(chatCompletionBody(request, options.name));
+      let raw: unknown;
+      let latencyMs: number;
+      try {
+        const reply = await post(url, headers, body, signal);
+        latencyMs = reply.latencyMs;
+        raw = jsonBody(reply);
+      } catch (error) {
+        throw toProviderError(error, { model: request.model, signal, now: options.now });
+      }
+      return completionOf(raw, request, options, latencyMs);
+    },
+  };
+}
+
+function sdkProvider(options: OpenAICompatibleOptions, azure: { apiVersion: string }): ModelProvider {
   let client: Promise<OpenAI> | undefined;
   // Imported on first use: the webhook ack path of the App must not load the SDK.
   // Every option is explicit: the SDK would otherwise read OPENAI_BASE_URL, OPENAI_ORG_ID, ...
   // from the process environment behind the host's back.
   const getClient = () =>
-    (client ??= import("openai").then(({ default: OpenAIClient, AzureOpenAI }) => {
-      const common = {
-        apiKey: options.apiKey,
-        baseURL: options.baseURL,
-        organization: null,
-        project: null,
-        webhookSecret: null,
-        maxRetries: 0,
-        fetch: options.fetch,
-        defaultHeaders: options.defaultHeaders,
-      };
-      return options.azure ? new AzureOpenAI({ ...common, apiVersion: options.azure.apiVersion }) : new OpenAIClient(common);
-    }));
+    (client ??= import("openai").then(
+      ({ AzureOpenAI }) =>
+        new AzureOpenAI({
+          apiKey: options.apiKey,
+          baseURL: options.baseURL,
+          organization: null,
+          project: null,
+          webhookSecret: null,
+          maxRetries: 0,
+          fetch: options.fetch ?? localFetch(undefined, options.poolSize),
+          defaultHeaders: options.defaultHeaders,
+          apiVersion: azure.apiVersion,
+        }),
+    ));
   // Start loading the SDK as soon as a prompt names this provider, not on the first request:
   // the import (~100-200 ms) then overlaps with rendering and cache lookups. Failures surface
   // on the first request.
@@ -95,20 +147,22 @@ export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions)
 
   return {
     name: options.name,
+    // Timed around the HTTP call only, so loading the SDK is not counted as the model's latency.
+    reportsLatency: true,
     async complete(request, completeOptions: CompleteOptions = {}) {
       const { signal } = completeOptions;
       const body = chatCompletionBody(request, options.name);
       let raw: unknown;
+      let latencyMs: number;
       try {
         const openai = await getClient();
+        const started = performance.now();
         raw = await openai.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
+        latencyMs = performance.now() - started;
       } catch (error) {
         throw toProviderError(error, { model: request.model, signal, now: options.now });
       }
-      if (typeof raw === "string") throw malformed(request.model, "the body is not JSON");
-      const parsed = parseChatCompletion(raw, request);
-      const cost = costOf(request.model, parsed.usage, options.prices);
-      return { ...parsed, latencyMs: 0, ...(cost.known ? { costUsd: cost.usd } : {}) };
+      return completionOf(raw, request, options, latencyMs);
     },
   };
 }

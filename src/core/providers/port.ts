@@ -44,7 +44,8 @@ export type ProviderErrorKind =
   | "malformed" // a 2xx whose body is not a valid completion
   | "auth" // 401/403, missing key
   | "bad-request" // other 4xx
-  | "config"; // unknown provider, missing replay entry, ...
+  | "config" // unknown provider, missing replay entry, ...
+  | "budget"; // the run's spending cap is reached (see spend-cap.ts)
 
 /** A failed model call; `retryable` decides whether the runner tries again. */
 export class ProviderError extends Error {

@@ -5,7 +5,6 @@ import type { PromptOpsConfig, ProviderSettings } from "../config/model.js";
 import { createRedactor, secretsFrom, type Redactor } from "../redact.js";
 import { createAnthropicProvider } from "./anthropic.js";
 import { createEchoProvider } from "./echo.js";
-import { localFetch } from "./local-fetch.js";
 import { createOpenAICompatibleProvider } from "./openai-compatible.js";
 import { ProviderError, type ModelProvider } from "./port.js";
 import { createReplayProvider, recordingProvider, type RecordedResponse } from "./replay.js";
@@ -24,8 +23,10 @@ export interface ProviderRegistry {
 export interface ProvidersOptions {
   config: PromptOpsConfig;
   env: Record<string, string | undefined>;
-  /** The SDKs' transport; default: keep-alive node:http for http: URLs, global fetch otherwise. */
+  /** The providers' transport; default: keep-alive node:http for http: URLs, global fetch otherwise. */
   fetch?: typeof fetch;
+  /** Concurrent requests per provider (`--concurrency`); sizes the keep-alive pools. Default: the config's. */
+  concurrency?: number;
   /** Wall clock, only to read HTTP-date `retry-after` headers. */
   now?: () => number;
   /**
@@ -144,7 +145,12 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
   const settingsFor: SettingsFor = (name) => providersConfig[name] ?? {};
   const prices = config.providers.prices ?? {};
   const built = new Map<string, ModelProvider>();
-  const transport = options.fetch ?? localFetch();
+  const transport = options.fetch;
+  /** Idle connections worth keeping: as many as the runner sends to this provider at once. */
+  const poolFor = (name: string): number => {
+    const own = (settingsFor(name) as { concurrency?: unknown }).concurrency;
+    return options.concurrency ?? (typeof own === "number" ? own : config.providers.concurrency);
+  };
   const keyEnvNames = Object.values(providersConfig)
     .map((settings) => (settings && typeof settings === "object" ? settings.apiKeyEnv : undefined))
     .filter((name): name is string => typeof name === "string");
@@ -197,7 +203,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       case "openai": {
         const baseURL = baseUrlFor("openai", "OPENAI_BASE_URL");
         const apiKey = keyFor("openai", model, "OPENAI_API_KEY", baseURL, "an OpenAI (or Azure OpenAI) API key");
-        return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: transport, prices, now: options.now });
+        return createOpenAICompatibleProvider({ name: "openai", baseURL, apiKey, fetch: transport, poolSize: poolFor("openai"), prices, now: options.now });
       }
       case "github": {
         const root = baseUrlFor("github");
@@ -210,6 +216,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
           baseURL,
           apiKey,
           fetch: transport,
+          poolSize: poolFor("github"),
           prices,
           now: options.now,
           defaultHeaders: { ...GITHUB_MODELS_HEADERS },
@@ -236,6 +243,7 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
           baseURL: target.baseURL,
           apiKey,
           fetch: transport,
+          poolSize: poolFor("azure"),
           prices,
           now: options.now,
           // The v1 API takes the key as a bearer token too, but `api-key` is what every Azure API reads.
@@ -246,12 +254,12 @@ export function createProviders(options: ProvidersOptions): ProviderRegistry {
       case "vllm": {
         const baseURL = baseUrlFor(prefix, `${prefix.toUpperCase()}_BASE_URL`);
         const apiKey = env[settingsFor(prefix).apiKeyEnv ?? `${prefix.toUpperCase()}_API_KEY`] || "no-key-needed";
-        return createOpenAICompatibleProvider({ name: prefix, baseURL, apiKey, fetch: transport, prices, now: options.now });
+        return createOpenAICompatibleProvider({ name: prefix, baseURL, apiKey, fetch: transport, poolSize: poolFor(prefix), prices, now: options.now });
       }
       case "anthropic": {
         const baseURL = baseUrlFor("anthropic", "ANTHROPIC_BASE_URL");
         const apiKey = keyFor("anthropic", model, "ANTHROPIC_API_KEY", baseURL, "an Anthropic API key");
-        return createAnthropicProvider({ baseURL, apiKey, fetch: transport, prices, now: options.now });
+        return createAnthropicProvider({ baseURL, apiKey, fetch: transport, poolSize: poolFor("anthropic"), prices, now: options.now });
       }
       default:
         throw new ProviderError(

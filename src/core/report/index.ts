@@ -2,7 +2,7 @@
 
 export { COMMENT_MARKER, renderComment, renderNoLongerChangesComment, type CommentOptions } from "./markdown.js";
 export { renderCheckRun, type Annotation, type CheckRunOptions, type CheckRunOutput } from "./check-run.js";
-export { renderJson, toReviewJson, REVIEW_JSON_SCHEMA, type ReviewJson } from "./json.js";
+export { renderJson, renderJsonChunks, toReviewJson, REVIEW_JSON_SCHEMA, type ReviewJson } from "./json.js";
 export { renderJUnit } from "./junit.js";
 export { readRecord, renderRecord, reviewRecord, type PromptRecord, type ReviewRecord } from "./record.js";
 export { unifiedDiff, messageDiffs, type FieldChange, type MessageDiff, type PromptDiff } from "./diff.js";

@@ -131,7 +131,7 @@ function caseJson(c: CaseComparison): ReviewJsonCase {
   };
 }
 
-function promptJson(p: PromptComparison, diffs: Record<string, string>): ReviewJsonPrompt {
+function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf: CasesOf): ReviewJsonPrompt {
   return {
     id: p.promptId,
     path: p.path,
@@ -144,14 +144,21 @@ function promptJson(p: PromptComparison, diffs: Record<string, string>): ReviewJ
     latencyP50DeltaMs: p.latencyP50DeltaMs ?? null,
     base: side(p.base),
     head: side(p.head),
-    cases: p.cases.map(caseJson),
+    cases: casesOf(p),
     removedCases: removedCaseIds(p),
     diff: diffs[p.promptId] ?? "",
   };
 }
 
+/** How a prompt's cases become JSON: all at once, or one by one as they are written. */
+type CasesOf = (p: PromptComparison) => ReviewJsonCase[];
+
 /** The review as a `ReviewJson` object (keys in a fixed order). */
 export function toReviewJson(result: ReviewResult): ReviewJson {
+  return reviewJson(result, (p) => p.cases.map(caseJson));
+}
+
+function reviewJson(result: ReviewResult, casesOf: CasesOf): ReviewJson {
   return {
     schema: REVIEW_JSON_SCHEMA,
     baseRef: result.baseRef,
@@ -162,7 +169,7 @@ export function toReviewJson(result: ReviewResult): ReviewJson {
       findings: result.verdict.findings.map((f) => ({ promptId: f.promptId, gate: f.gate, passed: f.passed, message: f.message })),
       reasons: [...result.verdict.reasons],
     },
-    prompts: result.comparisons.map((p) => promptJson(p, result.diffs)),
+    prompts: result.comparisons.map((p) => promptJson(p, result.diffs, casesOf)),
     diagnostics: sortDiagnostics(result.diagnostics).map((d) => ({
       file: d.file,
       line: d.line,
@@ -179,4 +186,64 @@ export function toReviewJson(result: ReviewResult): ReviewJson {
 /** `toReviewJson` as pretty-printed JSON text ending with a newline. */
 export function renderJson(result: ReviewResult): string {
   return `${JSON.stringify(toReviewJson(result), null, 2)}\n`;
+}
+
+/**
+ * `renderJson`'s text in pieces, one per case at most, for writing a large report to a file or
+ * a pipe without holding it as one string. The pieces joined are exactly `renderJson`.
+ */
+export function* renderJsonChunks(result: ReviewResult): Generator<string> {
+  // Root -> prompts -> prompt -> cases are opened here; each case is turned into JSON only when
+  // it is written, so the report's object tree is never built for every case at once.
+  const doc = reviewJson(result, (p) => new LazyList(p.cases, caseJson) as unknown as ReviewJsonCase[]);
+  yield* prettyChunks(doc, 4, "");
+  yield "\n";
+}
+
+/** A list written as a JSON array whose members are made one at a time. */
+class LazyList<T, U> {
+  constructor(
+    readonly items: readonly T[],
+    readonly map: (item: T) => U,
+  ) {}
+}
+
+/** `JSON.stringify(value, null, 2)` at indentation `pad`, opening containers down to `depth`. */
+function* prettyChunks(value: unknown, depth: number, pad: string): Generator<string> {
+  if (depth === 0 || value === null || typeof value !== "object") {
+    yield (JSON.stringify(value, null, 2) ?? "null").replace(/\n/g, `\n${pad}`);
+    return;
+  }
+  const inner = `${pad}  `;
+  if (value instanceof LazyList || Array.isArray(value)) {
+    const list = value instanceof LazyList ? value : new LazyList(value as unknown[], (v) => v);
+    if (list.items.length === 0) {
+      yield "[]";
+      return;
+    }
+    yield "[\n";
+    for (let i = 0; i < list.items.length; i++) {
+      const member = list.map(list.items[i]);
+      yield inner;
+      // As JSON.stringify: undefined members of an array are written null.
+      yield* prettyChunks(member === undefined || typeof member === "function" ? null : member, depth - 1, inner);
+      yield i < list.items.length - 1 ? ",\n" : "\n";
+    }
+    yield `${pad}]`;
+    return;
+  }
+  // As JSON.stringify: undefined members of an object are left out.
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== "function");
+  if (entries.length === 0) {
+    yield "{}";
+    return;
+  }
+  yield "{\n";
+  for (let i = 0; i < entries.length; i++) {
+    const [key, member] = entries[i]!;
+    yield `${inner}${JSON.stringify(key)}: `;
+    yield* prettyChunks(member, depth - 1, inner);
+    yield i < entries.length - 1 ? ",\n" : "\n";
+  }
+  yield `${pad}}`;
 }

@@ -1,7 +1,7 @@
 // The audit record carried by each prompt-version tag: readable lines for people, then a
 // delimited JSON block that `parseAuditRecord` reads back.
 
-import { Ajv, type JSONSchemaType } from "ajv";
+import { Ajv, type JSONSchemaType, type ValidateFunction } from "ajv";
 
 export interface AuditRecord {
   promptId: string;
@@ -85,7 +85,9 @@ const schema: JSONSchemaType<AuditRecord> = {
   },
 };
 
-const validate = new Ajv({ allErrors: false }).compile(schema);
+// Compiled on first use: compiling at import time would slow every start-up that never reads a record.
+let validator: ValidateFunction<AuditRecord> | undefined;
+const validate = (data: unknown): data is AuditRecord => (validator ??= new Ajv({ allErrors: false }).compile(schema))(data);
 
 /**
  * Plain text (tag messages are not Markdown). Logins are written without `@` so the record

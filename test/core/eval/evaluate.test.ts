@@ -1,8 +1,10 @@
 // Evaluating sides with repeats: how repeats fold into one CaseResult, through the real runner
 // and scorers, with a scripted provider standing in for the model and the judge.
 
-import { evaluateSides, type SideRun } from "../../../src/core/eval/evaluate.js";
-import { createRunner } from "../../../src/core/eval/runner.js";
+import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
+import { evaluateSides, STAGE_CASES, type SideRun } from "../../../src/core/eval/evaluate.js";
+import { createRunner, type Runner } from "../../../src/core/eval/runner.js";
+import { createProviders } from "../../../src/core/providers/registry.js";
 import { parseGoldenFile } from "../../../src/core/golden/parse.js";
 import { parsePrompt } from "../../../src/core/prompts/parse.js";
 import { ProviderError, type ModelProvider, type ModelRequest } from "../../../src/core/providers/port.js";
@@ -64,5 +66,34 @@ describe("evaluateSides with repeats", () => {
     expect(result.scores).toEqual([expect.objectContaining({ name: "llm-rubric", error: true, pass: false })]);
     expect(result.scores[0]!.reason).toContain("judge down");
     expect(result.pass).toBe(false);
+  });
+});
+
+describe("evaluateSides on a large golden set", () => {
+  it("goes through in stages: every case in order, base/head requests shared, a bounded number of requests per runner call", async () => {
+    const cases = 2 * STAGE_CASES + 10;
+    const rows = Array.from({ length: cases }, (_, i) => JSON.stringify({ id: `c${i}`, name: `N${i}`, urgent: i === 0 })).join("\n");
+    const { set } = parseGoldenFile("prompts/greet.golden.jsonl", rows);
+    const base = parsePrompt("prompts/greet.prompt.yml", PROMPT.replace("fake/writer", "echo")).prompt!;
+    // Urgent cases read differently on the head; every other request is the same on both sides.
+    const head = parsePrompt("prompts/greet.prompt.yml", PROMPT.replace("fake/writer", "echo").replace("Greet {{name}}.", "Greet {{name}}.{{#if urgent}} Now.{{/if}}")).prompt!;
+    const inner = createRunner({ providers: createProviders({ config: DEFAULT_CONFIG, env: {} }), concurrency: 8, retries: 0, timeoutMs: 1000 });
+    const callSizes: number[] = [];
+    const runner: Runner = { run: (requests) => (callSizes.push(requests.length), inner.run(requests)), stats: () => inner.stats() };
+
+    const [b, h] = await evaluateSides(
+      [
+        { side: "base", prompt: base, golden: set, partials: new Map() },
+        { side: "head", prompt: head, golden: set, partials: new Map() },
+      ],
+      { runner },
+      { repeats: 1 },
+    );
+
+    for (const side of [b!, h!]) expect(side.result.cases.map((c) => c.caseId)).toEqual(set.cases.map((c) => c.id));
+    expect(h!.result.cases.slice(0, 2).map((c) => c.output)).toEqual(["Greet N0. Now.", "Greet N1."]);
+    expect(h!.result.errors + b!.result.errors).toBe(0);
+    expect(callSizes).toEqual([2 * STAGE_CASES, 2 * STAGE_CASES, 20]);
+    expect(inner.stats()).toMatchObject({ deduplicated: cases - 1, failures: 0 });
   });
 });

@@ -19,6 +19,18 @@ describe("requestKey", () => {
     expect(requestKey({ ...request, responseFormat: "text" })).toBe(key);
   });
 
+  it("keeps its recipe: a cached answer from an earlier version is still found", () => {
+    const nested = {
+      ...request,
+      messages: [...request.messages.slice(0, 1), { role: "user" as const, content: 'My parcel is late. "quoted" ünïcode' }],
+      parameters: { temperature: 0, max_tokens: 100, stop: ["a", undefined], nested: { b: 1, a: [1, { d: undefined, c: null }] } },
+      repeat: 2,
+      jsonSchema: { type: "object" },
+      responseFormat: "json_schema" as const,
+    };
+    expect(requestKey(nested)).toBe("a7036225a3d9f94895c04eb1e052e4618a67a2331e53f15d0fac244f7b43d32c");
+  });
+
   it("ignores message fields that are not sent", () => {
     const withLines = { ...request, messages: request.messages.map((m, i) => ({ ...m, line: i + 3 })) };
     expect(requestKey(withLines)).toBe(requestKey(request));

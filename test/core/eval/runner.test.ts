@@ -234,6 +234,37 @@ describe("runner", () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  it("works through a large run a window at a time instead of starting every request at once", async () => {
+    let open = 0;
+    let mostOpen = 0;
+    const cache: ResponseCache = {
+      get: async () => {
+        open++;
+        mostOpen = Math.max(mostOpen, open);
+        await new Promise((resolve) => setImmediate(resolve));
+        open--;
+        return undefined;
+      },
+      set: async () => {},
+    };
+    const echo: ModelProvider = { name: "echo", reportsLatency: true, complete: async (r) => ({ output: r.messages[1]!.content, usage: { input: 1, output: 1 }, latencyMs: 0 }) };
+    const requests = Array.from({ length: 2000 }, (_, i) => ticket(`ticket ${i}`));
+    const outcomes = await createRunner({ providers: registryOf(echo), cache, concurrency: 4, perProvider: { echo: 8 }, retries: 0, timeoutMs: 1000 }).run(requests);
+
+    expect(outcomes.map((o) => o.response?.output)).toEqual(requests.map((r) => r.messages[1]!.content));
+    // Twice the largest limit: every slot stays fed, and the run's size does not matter.
+    expect(mostOpen).toBe(16);
+  });
+
+  it("sends identical requests of one run once however far apart they are, with no cache", async () => {
+    const requests = [ticket("same"), ...Array.from({ length: 50 }, (_, i) => ticket(`ticket ${i}`)), ticket("same")];
+    const runner = createRunner({ providers: registryFor(server), concurrency: 1, retries: 0, timeoutMs: 5000 });
+    const outcomes = await runner.run(requests);
+    expect(outcomes[51]?.response?.output).toBe("same");
+    expect(server.requests).toHaveLength(51);
+    expect(runner.stats()).toMatchObject({ requestsSent: 51, deduplicated: 1 });
+  });
+
   it("reports an unknown provider without sending anything", async () => {
     const runner = runnerFor(registryFor(server));
     const [outcome] = await runner.run([ticket("a", { model: "gpt-4o" })]);
@@ -251,6 +282,18 @@ describe("runner", () => {
     ]);
     expect(seen).toEqual([
       [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+  });
+
+  it("counts progress over every run of the runner (stages of a large eval, judge questions)", async () => {
+    const seen: [number, number][] = [];
+    const runner = runnerFor(registryFor(server), { onProgress: (done, total) => seen.push([done, total]) });
+    await runner.run([ticket("a", { model: "echo" })]);
+    await runner.run([ticket("b", { model: "echo" }), ticket("c", { model: "echo" })]);
+    expect(seen).toEqual([
+      [1, 1],
       [2, 3],
       [3, 3],
     ]);

@@ -30,7 +30,7 @@ describe("goldenCandidates", () => {
       "prompts/support/summary.golden.json",
       "prompts/support/summary.golden.csv",
     ]);
-    const config = { ...DEFAULT_CONFIG, golden: { patterns: ["evals/{name}.jsonl", "{dir}/golden/{name}.csv"] } };
+    const config = { ...DEFAULT_CONFIG, golden: { ...DEFAULT_CONFIG.golden, patterns: ["evals/{name}.jsonl", "{dir}/golden/{name}.csv"] } };
     expect(goldenCandidates(prompt({ path: "root.prompty" }), config)).toEqual(["evals/root.jsonl", "golden/root.csv"]);
   });
 

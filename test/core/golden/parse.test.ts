@@ -90,6 +90,23 @@ describe("parseGoldenFile", () => {
     expect(diagnostics[0]!.message).toMatch(/^invalid CSV: Invalid Record Length/);
   });
 
+  it("reports an unclosed CSV quote where it opened, every other error, and keeps the rows around them", () => {
+    const csv = ["ticket,expected", "hello,a", '"bad " quote,b', "fine,c", "", 'x,"open', "more,e", "last,y"].join("\n");
+    const { set, diagnostics } = parseGoldenFile("g.csv", csv);
+    expect(set.cases.map((c) => [c.vars.ticket, c.source.line])).toEqual([
+      ["hello", 2],
+      ["fine", 4],
+      ["more", 7],
+      ["last", 8],
+    ]);
+    expect(diagnostics.map((d) => [d.line, d.column, d.rule])).toEqual([
+      [3, 1, "golden-syntax"],
+      [6, 3, "golden-syntax"],
+    ]);
+    expect(diagnostics[0]!.message).toMatch(/^invalid CSV: Invalid Closing Quote/);
+    expect(diagnostics[1]!.message).toBe('invalid CSV: a quoted value opened here is never closed (add the closing ")');
+  });
+
   it("rejects an unknown extension", () => {
     expect(parseGoldenFile("g.txt", "x").diagnostics[0]).toMatchObject({ rule: "golden-format", line: 1, column: 1 });
   });

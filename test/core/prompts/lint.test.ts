@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
-import { memoryTree } from "../../../src/core/files.js";
+import { blobFromBytes, memoryTree } from "../../../src/core/files.js";
 import { lintWorkspace } from "../../../src/core/prompts/lint.js";
 import { loadWorkspace } from "../../../src/core/workspace.js";
 
@@ -159,5 +159,42 @@ describe("lintWorkspace", () => {
       expect.stringMatching(/^a\.prompt:7:\d+: error: `\{\{constructor\.constructor\}\}` reads `constructor`, a JavaScript prototype property Handlebars refuses to read/),
     );
     expect(out.filter((l) => l.startsWith("b.prompt:7:") && l.includes("prototype property"))).toHaveLength(2);
+  });
+});
+
+describe("golden set files: size and encoding", () => {
+  const prompt = summary({ golden: "p.golden.jsonl" });
+
+  it("reads a golden set far larger than the prompt-file limit (10,000 cases)", async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: `case-${i}`, ticket: `ticket ${i}: the export job fails with code ${i % 97} `.repeat(3) }));
+    const text = `${rows.join("\n")}\n`;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024);
+    const ws = await loadWorkspace(memoryTree({ "p.prompt.yml": prompt, "p.golden.jsonl": text }), DEFAULT_CONFIG);
+    expect(ws.golden.get("p.prompt.yml")?.cases).toHaveLength(10_000);
+    expect(ws.diagnostics).toEqual([]);
+  });
+
+  it("refuses a golden set over golden.maxBytes, stating the limit and the key", async () => {
+    const config: PromptOpsConfig = { ...DEFAULT_CONFIG, golden: { ...DEFAULT_CONFIG.golden, maxBytes: 2048 } };
+    const text = `${'{"ticket": "a refund please, the parcel arrived broken"}\n'.repeat(100)}`;
+    expect(await lint({ "p.prompt.yml": prompt, "p.golden.jsonl": text }, config)).toEqual([
+      "p.golden.jsonl:1:1: error: golden set is 5.6 KiB, over the 2 KiB limit; raise golden.maxBytes in .github/promptops.yml (in bytes) to read it [golden-too-large]",
+    ]);
+  });
+
+  it("points at the line of bytes that are not UTF-8, without claiming the prompt has no golden set", async () => {
+    const good = Buffer.from('{"ticket": "a"}\n{"ticket": "b"}\n{"ticket": "caf');
+    const bytes = Buffer.concat([good, Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    const files = memoryTree({ "p.prompt.yml": prompt });
+    const tree = {
+      ...files,
+      list: async () => ["p.golden.jsonl", "p.prompt.yml"],
+      read: async (paths: readonly string[]) =>
+        new Map(await Promise.all(paths.map(async (p) => [p, p === "p.golden.jsonl" ? blobFromBytes(bytes) : (await files.read([p])).get(p)!] as const))),
+    };
+    const ws = await loadWorkspace(tree, DEFAULT_CONFIG);
+    expect(lintWorkspace(ws, DEFAULT_CONFIG).map(formatDiagnostic)).toEqual([
+      "p.golden.jsonl:3:16: error: golden set is not valid UTF-8 here; save the file as UTF-8 [golden-encoding]",
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { renderJson, REVIEW_JSON_SCHEMA, type ReviewJson } from "../../../src/core/report/json.js";
+import { renderJson, renderJsonChunks, REVIEW_JSON_SCHEMA, type ReviewJson } from "../../../src/core/report/json.js";
 import { renderJUnit } from "../../../src/core/report/junit.js";
 import { assertWellFormedXml, caseResult, comparedCase, comparison, diagnostic, review } from "./fixtures.js";
 
@@ -51,6 +51,15 @@ describe("renderJson", () => {
 
   it("is stable: the same result gives the same bytes", () => {
     expect(renderJson(sample())).toBe(renderJson(sample()));
+  });
+
+  it("comes in pieces of at most one case that join to exactly the same text", () => {
+    const chunks = [...renderJsonChunks(sample())];
+    expect(chunks.join("")).toBe(renderJson(sample()));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.filter((c) => c.includes('"id": "regressed"') || c.includes('"id": "fine"')).length).toBe(2);
+    const empty = review([]);
+    expect([...renderJsonChunks(empty)].join("")).toBe(renderJson(empty));
   });
 });
 

@@ -1,0 +1,7 @@
+// The Action's entry (dist/index.js is built from it): runs the Action and ends the process with
+// its exit code. Ending it explicitly matters: idle keep-alive connections to GitHub and the
+// model providers would otherwise hold the step open for seconds after the work is done.
+
+import { run } from "./run.js";
+
+void run().then((result) => process.exit(result.exitCode));
