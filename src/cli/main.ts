@@ -31,8 +31,20 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   { name: "demo", summary: "Run a review offline on the bundled example prompts (base vs head, recorded model answers)", load: () => import("./commands/demo.js") },
   { name: "versions", summary: "List the tagged versions of each prompt (from local git tags and their audit records)", load: () => import("./commands/versions.js") },
-  { name: "tag", summary: "Preview the prompt version tags a merge would create (--dry-run)", load: () => import("./commands/tag.js") },
+  {
+    name: "tag",
+    summary: "Create the annotated prompt version tags a merge would create, with their audit records (--dry-run: only show them)",
+    load: () => import("./commands/tag.js"),
+  },
   { name: "owners", summary: "Show who owns each path under PROMPTOWNERS / CODEOWNERS (GitHub's matching rules)", load: () => import("./commands/owners.js") },
+  {
+    name: "env",
+    summary: "List the environments, their pinned prompt versions and the tags they resolve to (exit 1 when a pin's tag is missing or moved)",
+    load: () => import("./commands/env.js"),
+  },
+  { name: "promote", summary: "Pin a tagged prompt version in an environment (edits the pins file; default version: the newest tag)", load: () => import("./commands/promote.js") },
+  { name: "drift", summary: "Compare pins, tags and what each environment reports it runs (exit 0 in sync, 1 drift, 2 error)", load: () => import("./commands/drift.js") },
+  { name: "audit", summary: "Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)", load: () => import("./commands/audit.js") },
 ];
 
 /** The command `argv` runs (`eval ...`, `help eval`), if it names one; top-level flags come first. */

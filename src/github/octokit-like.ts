@@ -11,10 +11,10 @@ export interface OctokitLike {
   rest: {
     pulls: Endpoints<"get" | "listFiles" | "requestReviewers" | "listRequestedReviewers" | "listReviews">;
     git: Endpoints<"getTree" | "getRef" | "getTag" | "listMatchingRefs" | "createTag" | "createRef">;
-    issues: Endpoints<"listComments" | "createComment" | "updateComment" | "deleteComment">;
+    issues: Endpoints<"listComments" | "createComment" | "updateComment" | "deleteComment" | "listForRepo" | "create" | "update">;
     checks: Endpoints<"create" | "update" | "listForRef">;
     teams: Endpoints<"getMembershipForUserInOrg">;
-    repos: Endpoints<"getCollaboratorPermissionLevel" | "createRelease" | "listPullRequestsAssociatedWithCommit">;
+    repos: Endpoints<"getCollaboratorPermissionLevel" | "createRelease" | "listPullRequestsAssociatedWithCommit" | "get" | "getBranch">;
   };
   /** `@octokit/plugin-paginate-rest`: follows `Link` headers and returns every item. */
   paginate: (route: any, params?: any) => Promise<unknown[]>;

@@ -7,6 +7,7 @@ import { createCheckRun, listCheckRuns, updateCheckRun } from "./check-runs.js";
 import { TreeTruncatedError } from "./errors.js";
 import type { OctokitLike, PortLogger } from "./octokit-like.js";
 import type { ChangedFile, CheckRunInput, FileStatus, GitHubPort, PullRef, PullRequestFiles, PullRequestInfo, RepoRef, WriterIdentity } from "./port.js";
+import { createIssue, getDefaultBranch, listOpenIssues, updateIssue } from "./issues.js";
 import { readFiles } from "./read-files.js";
 import type { RestComment, RestPullFile, RestPullRequest, RestTree } from "./rest-types.js";
 import { getPermission, isTeamMember, listRequestedReviewers, listReviews, requestReviewers } from "./reviewers.js";
@@ -115,6 +116,16 @@ export function createGitHubPort(octokit: OctokitLike, options: GitHubPortOption
     listTags: (repo, prefix) => listTags(octokit, repo, prefix),
     createAnnotatedTag: (repo, input) => createAnnotatedTag(octokit, repo, { ...input, message: clean(input.message) }),
     createRelease: (repo, input) => createRelease(octokit, repo, { ...input, name: clean(input.name), body: clean(input.body) }),
+
+    getDefaultBranch: (repo) => getDefaultBranch(octokit, repo),
+    listOpenIssues: (repo, label) => listOpenIssues(octokit, repo, label),
+    createIssue: (repo, input) => createIssue(octokit, repo, { ...input, title: clean(input.title), body: clean(input.body) }),
+    updateIssue: (repo, number, input) =>
+      updateIssue(octokit, repo, number, {
+        ...input,
+        ...(input.title !== undefined ? { title: clean(input.title) } : {}),
+        ...(input.body !== undefined ? { body: clean(input.body) } : {}),
+      }),
   };
 }
 

@@ -116,6 +116,16 @@ export interface TagRef {
   message?: string;
 }
 
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  htmlUrl: string;
+  author: string;
+  labels: string[];
+}
+
 /**
  * Who this host writes to GitHub as, so it edits and deletes only what it wrote itself: the
  * GitHub App's id (GitHub records it on every comment the App's tokens write, as
@@ -171,4 +181,11 @@ export interface GitHubPort {
   /** Creates an annotated tag object and its ref. Fails (does not move) when the ref exists. */
   createAnnotatedTag(repo: RepoRef, input: { name: string; message: string; commitSha: string }): Promise<TagRef>;
   createRelease(repo: RepoRef, input: { tag: string; name: string; body: string }): Promise<{ htmlUrl: string }>;
+
+  /** The default branch and the commit it points to now. */
+  getDefaultBranch(repo: RepoRef): Promise<{ name: string; sha: string }>;
+  /** Open issues (not pull requests) with this label, oldest first. */
+  listOpenIssues(repo: RepoRef, label: string): Promise<IssueInfo[]>;
+  createIssue(repo: RepoRef, input: { title: string; body: string; labels: string[] }): Promise<IssueInfo>;
+  updateIssue(repo: RepoRef, number: number, input: { title?: string; body?: string; state?: "open" | "closed" }): Promise<IssueInfo>;
 }

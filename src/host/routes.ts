@@ -116,6 +116,28 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => (await workflows()).syncOwnership(deps, pullTarget(event)),
   },
   {
+    // A pull request that changes the pins file is a promotion: `promptops/promotion` checks it
+    // (the workflow returns at once when the pins file is not among the changed files). Queued
+    // with the review, whose reads of the pull request, its files and the base rules it shares.
+    name: "promotion",
+    on: REVIEW_EVENTS,
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
+  },
+  {
+    // An environment owner's approval (or its dismissal) changes the promotion check.
+    name: "promotion-on-review",
+    on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
+    quick: true,
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
+  },
+  {
+    // Only a workflow has a schedule; the drift check keeps one issue per environment.
+    name: "drift",
+    on: ["schedule"],
+    hosts: ["action"],
+    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
+  },
+  {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
     name: "tags",
     on: ["pull_request.closed"],

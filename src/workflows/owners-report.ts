@@ -4,7 +4,7 @@
 import type { Diagnostic } from "../core/diagnostics.js";
 import { renderOwnersSummary, type OwnerApprovalResult } from "../core/owners/approvals.js";
 import { escapeInline, inlineCode } from "../core/report/escape.js";
-import type { CheckRun, GitHubPort, PullRef, RepoRef } from "../github/port.js";
+import type { CheckAnnotation, CheckRun, GitHubPort, PullRef, RepoRef } from "../github/port.js";
 import { isOwnRun } from "./deps.js";
 
 export const OWNERS_CHECK_NAME = "promptops/owners";
@@ -17,9 +17,13 @@ export const OWNERS_COMMENT_MARKER = "<!-- promptops:owners -->";
  * completed as pending, so merging stays blocked, and it is not a failure (nothing is wrong,
  * someone has yet to act). `failure` only when the rules themselves cannot be known.
  */
-export type OwnersCheckState =
+export type OwnersCheckState = (
   | { status: "in_progress"; title: string; summary: string }
-  | { status: "completed"; conclusion: "success" | "failure"; title: string; summary: string };
+  | { status: "completed"; conclusion: "success" | "failure"; title: string; summary: string }
+) & {
+  /** Problems at file:line (the promotion check's pins file). */
+  annotations?: CheckAnnotation[];
+};
 
 /**
  * Creates the check on `headSha` once and updates it afterwards. A completed run is never
@@ -33,9 +37,10 @@ export async function publishOwnersCheck(
   headSha: string,
   state: OwnersCheckState,
   appId?: number,
+  name: string = OWNERS_CHECK_NAME,
 ): Promise<CheckRun> {
-  const existing = (await github.listCheckRuns(repo, headSha, OWNERS_CHECK_NAME)).find((r) => isOwnRun(r, appId));
-  const output = { title: state.title, summary: state.summary };
+  const existing = (await github.listCheckRuns(repo, headSha, name)).find((r) => isOwnRun(r, appId));
+  const output = { title: state.title, summary: state.summary, ...(state.annotations?.length ? { annotations: state.annotations } : {}) };
   const conclusion = state.status === "completed" ? state.conclusion : null;
   if (existing) {
     const same =
@@ -53,7 +58,7 @@ export async function publishOwnersCheck(
     }
   }
   return github.createCheckRun(repo, {
-    name: OWNERS_CHECK_NAME,
+    name,
     headSha,
     status: state.status,
     ...(state.status === "completed" ? { conclusion: state.conclusion } : {}),

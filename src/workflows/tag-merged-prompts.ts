@@ -15,7 +15,7 @@ import { OWNERS_CHECK_NAME } from "./owners-report.js";
 import { EVAL_CHECK_NAME } from "./review-pull-request.js";
 import { decideTags, tagPrefix } from "./tags-candidates.js";
 import { renderTagsComment, TAGS_MARKER, type TaggedVersion, type UntaggedPrompt } from "./tags-comment.js";
-import { approversOf, checkConclusion, evalScoresFrom } from "./tags-evidence.js";
+import { approvalsOf, approversOf, checkConclusion, evalScoresFrom } from "./tags-evidence.js";
 
 export { TAGS_MARKER } from "./tags-comment.js";
 
@@ -117,9 +117,10 @@ async function tagMerge(
   const plan = decision.plan;
 
   const approvers = approversOf(reviews, pr.author);
+  const approvals = approvalsOf(reviews, pr.author);
   const createdAt = (deps.clock ?? (() => new Date()))().toISOString();
   for (const planned of plan.create) {
-    const record = auditRecord(pr, planned, { approvers, evalRun, evalConclusion, createdAt });
+    const record = auditRecord(pr, planned, { approvers, approvals, evalRun, evalConclusion, createdAt });
     const message = renderAuditRecord(record);
     try {
       await github.createAnnotatedTag(repo, { name: planned.tag, message, commitSha: mergeSha });
@@ -162,7 +163,7 @@ function tagged(t: TaggedVersion): TaggedVersion {
 function auditRecord(
   pr: PullRequestInfo,
   planned: PlannedTag,
-  evidence: { approvers: string[]; evalRun?: CheckRun; evalConclusion?: string; createdAt: string },
+  evidence: { approvers: string[]; approvals: { login: string; commitSha?: string }[]; evalRun?: CheckRun; evalConclusion?: string; createdAt: string },
 ): AuditRecord {
   const { evalRun } = evidence;
   return {
@@ -174,6 +175,8 @@ function auditRecord(
     author: pr.author,
     ...(pr.mergedBy !== undefined && { mergedBy: pr.mergedBy }),
     approvers: evidence.approvers,
+    approvals: evidence.approvals,
+    baseSha: pr.base.sha,
     scores: evalScoresFrom(evalRun, planned.promptId),
     verdict: evidence.evalConclusion ?? "not evaluated",
     ...(evalRun?.htmlUrl && { checkRunUrl: evalRun.htmlUrl }),

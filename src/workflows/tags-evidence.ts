@@ -15,6 +15,13 @@ export function approversOf(reviews: readonly Review[], author: string): string[
     .sort((a, b) => a.localeCompare(b));
 }
 
+/** The same approvals, each with the commit it was given on (for the audit record). */
+export function approvalsOf(reviews: readonly Review[], author: string): { login: string; commitSha?: string }[] {
+  return currentApprovals(reviews, author)
+    .map((r) => ({ login: r.user, ...(r.commitId ? { commitSha: r.commitId } : {}) }))
+    .sort((a, b) => a.login.localeCompare(b.login));
+}
+
 /**
  * The run that decides: the newest one on the commit. A run still queued or in progress
  * gives its status as the conclusion, so it is never read as a pass.

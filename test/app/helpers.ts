@@ -84,8 +84,10 @@ export async function testApp(options: { Octokit?: typeof ProbotOctokit; baseUrl
  * `other` (ownership, tags), since several handlers answer one event at the same time.
  */
 function labelling(app: Probot): Probot {
-  // The app names each handler after its route (src/host/routes.ts).
-  const reviewRoutes = new Set(["review", "rerun-check", "rerun-suite", "rerun-command"]);
+  // The app names each handler after its route (src/host/routes.ts). The promotion check reads
+  // the pull request, its files and the base rules the review reads (shared per delivery) and
+  // nothing else unless the pins file changed, so whichever asks first, the reads count as the review's.
+  const reviewRoutes = new Set(["review", "rerun-check", "rerun-suite", "rerun-command", "promotion"]);
   const labelOf = (handler: { name: string }) => (reviewRoutes.has(handler.name) ? "review" : "other");
   return new Proxy(app, {
     get(target, prop) {

@@ -10,3 +10,11 @@ describe("the ./app package export", () => {
     expect(JSON.parse(out)).toEqual({ type: "function", name: "promptopsApp", length: expect.any(Number) });
   });
 });
+
+describe("the ./runtime package export", () => {
+  it("resolves by package name to loadPrompt and deployedReport", () => {
+    const script = `import("promptops/runtime").then((m) => console.log(JSON.stringify({ loadPrompt: typeof m.loadPrompt, report: m.deployedReport() })))`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: process.cwd(), encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ loadPrompt: "function", report: { prompts: {} } });
+  });
+});

@@ -27,17 +27,20 @@ function host(kind: Host["kind"] = "action"): Host {
 describe("the route table", () => {
   it("names the workflows of each event and action", () => {
     const names = (event: string, action?: string) => routesFor("app", event, action).map((r) => r.name);
-    expect(names("pull_request", "opened")).toEqual(["review", "owners"]);
+    expect(names("pull_request", "opened")).toEqual(["review", "owners", "promotion"]);
     expect(names("pull_request", "closed")).toEqual(["tags"]);
     expect(names("pull_request", "labeled")).toEqual([]);
-    expect(names("pull_request_review", "submitted")).toEqual(["owners-on-review"]);
+    expect(names("pull_request_review", "submitted")).toEqual(["owners-on-review", "promotion-on-review"]);
+    // A schedule exists only in a workflow: the Action runs the drift check, the App has no such event.
+    expect(names("schedule")).toEqual([]);
+    expect(routesFor("action", "schedule", undefined).map((r) => r.name)).toEqual(["drift"]);
     expect(names("check_run", "rerequested")).toEqual(["rerun-check"]);
     expect(names("check_suite", "rerequested")).toEqual(["rerun-suite"]);
     expect(names("issue_comment", "created")).toEqual(["rerun-command"]);
     expect(names("star", "created")).toEqual([]);
     expect(new Set(ROUTES.map((r) => r.name)).size).toBe(ROUTES.length);
     // Only what calls no model may run inside a webhook's deadline.
-    expect(ROUTES.filter((r) => r.quick).map((r) => r.name)).toEqual(["owners-on-review"]);
+    expect(ROUTES.filter((r) => r.quick).map((r) => r.name)).toEqual(["owners-on-review", "promotion-on-review"]);
     expect([...handledEvents("app")].sort()).toEqual(["check_run", "check_suite", "issue_comment", "pull_request", "pull_request_review"]);
   });
 
@@ -61,6 +64,7 @@ describe("handleDelivery", () => {
     expect(outcomes.map((o) => [o.route, o.status])).toEqual([
       ["review", "done"],
       ["owners", "done"],
+      ["promotion", "done"],
     ]);
     expect(fake.checkRuns.map((r) => [r.name, r.conclusion]).sort()).toEqual([
       ["promptops/eval", "success"],
@@ -83,7 +87,7 @@ describe("handleDelivery", () => {
 
     const outcomes = await handleDelivery(host(), { name: "pull_request", payload });
 
-    expect(outcomes.map((o) => o.status)).toEqual(["failed", "failed"]);
+    expect(outcomes.map((o) => o.status)).toEqual(["failed", "failed", "failed"]);
     expect(outcomes[0]).toMatchObject({ error: expect.objectContaining({ message: "the pull_request payload has no number at pull_request.number" }) });
     expect(fake.calls).toEqual([]);
   });

@@ -98,6 +98,7 @@ describe("the background function", () => {
         routes: [
           { route: "review", status: "done", outcome: "reviewed" },
           { route: "owners", status: "done" },
+          { route: "promotion", status: "done" },
         ],
       });
     } finally {

@@ -187,8 +187,19 @@ export function fakeGitHub(init: Partial<FakeGitHubState> & Pick<FakeGitHubState
       state.releases.push(input);
       return { htmlUrl: `https://github.com/acme/prompts/releases/tag/${input.tag}` };
     },
+    // Tagging never reads branches or issues: a call is a bug the test should see.
+    getDefaultBranch: unexpected("getDefaultBranch"),
+    listOpenIssues: unexpected("listOpenIssues"),
+    createIssue: unexpected("createIssue"),
+    updateIssue: unexpected("updateIssue"),
   };
   return { port, state };
+}
+
+function unexpected(name: string): () => never {
+  return () => {
+    throw new Error(`unexpected GitHub call: ${name}`);
+  };
 }
 
 export const quietLog = { info() {}, warn() {}, error() {}, debug() {} };

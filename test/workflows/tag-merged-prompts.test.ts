@@ -90,6 +90,9 @@ describe("tagMergedPrompts", () => {
       mergedBy: "hubot",
       // The author's own approval does not count; bob's was dismissed.
       approvers: ["alice"],
+      // Each approval with the commit it was given on, for the audit log.
+      approvals: [{ login: "alice", commitSha: "h".repeat(40) }],
+      baseSha: "b".repeat(40),
       scores: { base: 0.5, head: 0.75 },
       verdict: "success",
       checkRunUrl: "https://github.com/acme/prompts/runs/101",

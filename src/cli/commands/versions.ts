@@ -138,5 +138,5 @@ function recordFacts(r: AuditRecord): string {
   const score = (s: number | undefined) => (s === undefined ? "n/a" : s.toFixed(2));
   const scores = r.scores.base !== undefined || r.scores.head !== undefined ? `, score ${score(r.scores.base)} -> ${score(r.scores.head)}` : "";
   const approvers = r.approvers.length > 0 ? `approved by ${r.approvers.join(", ")}` : "no approvals";
-  return `PR #${r.pr.number} by ${r.author}, ${approvers}, eval ${r.verdict}${scores}`;
+  return `${r.pr ? `PR #${r.pr.number}` : "tagged outside GitHub"} by ${r.author}, ${approvers}, eval ${r.verdict}${scores}`;
 }

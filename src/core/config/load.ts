@@ -23,7 +23,40 @@ function validate(value: unknown): ErrorObject[] {
 }
 
 export function loadConfig(text: string | undefined, file: string = CONFIG_PATH): LoadedConfig {
-  if (text === undefined || text.trim() === "") return { config: defaults(), diagnostics: [] };
+  const { value, diagnostics } = loadYamlDocument(text, file, {
+    validate,
+    rule: "config",
+    notAMapping: "the config must be a mapping of sections (prompts, gates, ...)",
+  });
+  if (value === undefined || diagnostics.length > 0) return { config: defaults(), diagnostics };
+  return { config: mergeDefaults(DEFAULT_CONFIG, value) as PromptOpsConfig, diagnostics: [] };
+}
+
+export interface YamlDocumentRules {
+  /** Validates the plain value (nulls dropped); returns Ajv's errors. */
+  validate(value: unknown): ErrorObject[];
+  /** Rule prefix: `<rule>-syntax`, `<rule>-schema`, `<rule>-unknown-key`. */
+  rule: string;
+  /** How messages name the whole document (default "the config"). */
+  name?: string;
+  /** The message when the document is not a mapping. */
+  notAMapping: string;
+}
+
+export interface LoadedYamlDocument {
+  /** The validated mapping, nulls dropped; undefined for an empty file or any error. */
+  value?: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+  /** Position (1-based) of the value at a key path, for later diagnostics about that value. */
+  positionOf(path: readonly string[]): { line: number; column: number } | undefined;
+}
+
+/**
+ * A YAML file checked against a JSON Schema, every problem a diagnostic at its line:col: the
+ * one reader of PromptOps' own YAML files (the config, the environments file).
+ */
+export function loadYamlDocument(text: string | undefined, file: string, rules: YamlDocumentRules): LoadedYamlDocument {
+  if (text === undefined || text.trim() === "") return { diagnostics: [], positionOf: () => undefined };
 
   const lineCounter = new LineCounter();
   // merge: `<<: *anchor` is applied, as YAML tools that read this file (yaml.v3, js-yaml) do.
@@ -37,33 +70,28 @@ export function loadConfig(text: string | undefined, file: string = CONFIG_PATH)
     ...at(offset),
     severity: "error",
     message,
-    rule,
+    rule: `${rules.rule}-${rule}`,
   });
+  const positionOf = (path: readonly string[]) => {
+    const node = valueNodeAt(doc.contents, [...path]);
+    return node?.range ? at(node.range[0]) : undefined;
+  };
+  const failed = (diagnostics: Diagnostic[]): LoadedYamlDocument => ({ diagnostics, positionOf });
 
-  if (doc.errors.length > 0) {
-    return {
-      config: defaults(),
-      diagnostics: doc.errors.map((e) => diag(e.pos[0], firstLine(e.message), "config-syntax")),
-    };
-  }
+  if (doc.errors.length > 0) return failed(doc.errors.map((e) => diag(e.pos[0], firstLine(e.message), "syntax")));
 
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    return { config: defaults(), diagnostics: [diag(0, `cannot read YAML: ${(e as Error).message}`, "config-syntax")] };
+    return failed([diag(0, `cannot read YAML: ${(e as Error).message}`, "syntax")]);
   }
-  if (value === null || value === undefined) return { config: defaults(), diagnostics: [] };
-  if (!isPlainObject(value)) {
-    return {
-      config: defaults(),
-      diagnostics: [diag(doc.contents?.range?.[0], "the config must be a mapping of sections (prompts, gates, ...)", "config-schema")],
-    };
-  }
+  if (value === null || value === undefined) return { diagnostics: [], positionOf };
+  if (!isPlainObject(value)) return failed([diag(doc.contents?.range?.[0], rules.notAMapping, "schema")]);
 
   // `gates:` with nothing under it means "no settings here", not "gates is null".
   const user = dropNulls(value);
-  const errors = validate(user);
+  const errors = rules.validate(user);
   if (errors.length > 0) {
     const diagnostics = errors.map((e) => {
       const path = pointerSegments(e.instancePath);
@@ -73,13 +101,13 @@ export function loadConfig(text: string | undefined, file: string = CONFIG_PATH)
         const hint = closest(key, known);
         const where = path.length > 0 ? ` in ${displayPath(path)}` : "";
         const suffix = hint ? ` (did you mean ${hint}?)` : known.length ? ` (expected one of: ${known.join(", ")})` : "";
-        return diag(keyNodeAt(doc.contents, [...path, key])?.range?.[0], `unknown key "${key}"${where}${suffix}`, "config-unknown-key");
+        return diag(keyNodeAt(doc.contents, [...path, key])?.range?.[0], `unknown key "${key}"${where}${suffix}`, "unknown-key");
       }
-      return diag(valueNodeAt(doc.contents, path)?.range?.[0], schemaMessage(path, e), "config-schema");
+      return diag(valueNodeAt(doc.contents, path)?.range?.[0], schemaMessage(path, e, rules.name), "schema");
     });
-    return { config: defaults(), diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+    return failed(sortDiagnostics(dedupe(diagnostics)));
   }
-  return { config: mergeDefaults(DEFAULT_CONFIG, user) as PromptOpsConfig, diagnostics: [] };
+  return { value: user, diagnostics: [], positionOf };
 }
 
 /** Reads and loads `.github/promptops.yml` from a revision (one read). */
@@ -113,8 +141,8 @@ function defaults(): PromptOpsConfig {
   return structuredClone(DEFAULT_CONFIG);
 }
 
-function schemaMessage(path: string[], e: ErrorObject): string {
-  const name = path.length > 0 ? displayPath(path) : "the config";
+function schemaMessage(path: string[], e: ErrorObject, root = "the config"): string {
+  const name = path.length > 0 ? displayPath(path) : root;
   switch (e.keyword) {
     case "type": {
       const expected = String((e.params as { type: string }).type).replace(",", " or ");

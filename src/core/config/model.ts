@@ -112,6 +112,10 @@ export interface PromptOpsConfig {
     maxCases: number;
     showDiff: boolean;
   };
+  environments: {
+    /** The pins file: which version of each prompt each environment runs. */
+    file: string;
+  };
   review: {
     /** Review draft pull requests too. */
     drafts: boolean;
@@ -167,6 +171,7 @@ export const DEFAULT_CONFIG: PromptOpsConfig = {
     release: false,
   },
   comment: { enabled: true, maxCases: 20, showDiff: true },
+  environments: { file: ".github/prompt-environments.yml" },
   review: { drafts: false, checkWhenNoChanges: false },
 };
 

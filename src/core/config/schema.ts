@@ -65,5 +65,6 @@ export const CONFIG_SCHEMA = section({
     release: bool,
   }),
   comment: section({ enabled: bool, maxCases: nonNegativeInt, showDiff: bool }),
+  environments: section({ file: str }),
   review: section({ drafts: bool, checkWhenNoChanges: bool }),
 });

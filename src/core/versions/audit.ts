@@ -9,11 +9,22 @@ export interface AuditRecord {
   path: string;
   /** `contentFingerprint` of the tagged prompt. */
   contentSha256: string;
-  pr: { number: number; url: string };
+  /** Absent for a version tagged outside GitHub (`promptops tag`). */
+  pr?: { number: number; url: string };
   /** Logins, without `@`. */
   author: string;
   mergedBy?: string;
   approvers: string[];
+  /** Each approval with the commit it was given on, when known. */
+  approvals?: { login: string; commitSha?: string }[];
+  /** Who wrote the record: the App, the Action or the CLI. */
+  source?: "app" | "action" | "cli";
+  /** The base commit the change was reviewed against. */
+  baseSha?: string;
+  /** The model the eval ran. */
+  model?: string;
+  /** Confidence interval of the head - base score delta. */
+  interval?: { low: number; high: number };
   /** Mean scores (0..1) of the last evaluation; absent when a side was not scored. */
   scores: { base?: number; head?: number };
   /** The eval verdict's conclusion on the merged head (`success`, `failure`, `neutral`). */
@@ -29,7 +40,7 @@ export const AUDIT_END = "-----END PROMPTOPS AUDIT-----";
 
 const schema: JSONSchemaType<AuditRecord> = {
   type: "object",
-  required: ["promptId", "version", "path", "contentSha256", "pr", "author", "approvers", "scores", "verdict", "mergeCommitSha", "createdAt"],
+  required: ["promptId", "version", "path", "contentSha256", "author", "approvers", "scores", "verdict", "mergeCommitSha", "createdAt"],
   properties: {
     promptId: { type: "string" },
     version: { type: "string" },
@@ -37,12 +48,31 @@ const schema: JSONSchemaType<AuditRecord> = {
     contentSha256: { type: "string" },
     pr: {
       type: "object",
+      nullable: true,
       required: ["number", "url"],
       properties: { number: { type: "integer" }, url: { type: "string" } },
     },
     author: { type: "string" },
     mergedBy: { type: "string", nullable: true },
     approvers: { type: "array", items: { type: "string" } },
+    approvals: {
+      type: "array",
+      nullable: true,
+      items: {
+        type: "object",
+        required: ["login"],
+        properties: { login: { type: "string" }, commitSha: { type: "string", nullable: true } },
+      },
+    },
+    source: { type: "string", nullable: true, enum: ["app", "action", "cli"] },
+    baseSha: { type: "string", nullable: true },
+    model: { type: "string", nullable: true },
+    interval: {
+      type: "object",
+      nullable: true,
+      required: ["low", "high"],
+      properties: { low: { type: "number" }, high: { type: "number" } },
+    },
     scores: {
       type: "object",
       required: [],
@@ -72,7 +102,7 @@ export function renderAuditRecord(record: AuditRecord): string {
     "",
     `Prompt file:    ${record.path}`,
     `Content sha256: ${record.contentSha256}`,
-    `Pull request:   #${record.pr.number} ${record.pr.url}`,
+    `Pull request:   ${record.pr ? `#${record.pr.number} ${record.pr.url}` : "none (tagged outside GitHub)"}`,
     `Author:         ${record.author}`,
     `Merged by:      ${record.mergedBy ?? "n/a"}`,
     `Approved by:    ${record.approvers.length > 0 ? record.approvers.join(", ") : "nobody"}`,
@@ -112,10 +142,15 @@ function ordered(r: AuditRecord): AuditRecord {
     version: r.version,
     path: r.path,
     contentSha256: r.contentSha256,
-    pr: { number: r.pr.number, url: r.pr.url },
+    ...(r.pr != null && { pr: { number: r.pr.number, url: r.pr.url } }),
     author: r.author,
     ...(r.mergedBy != null && { mergedBy: r.mergedBy }),
     approvers: [...r.approvers],
+    ...(r.approvals != null && { approvals: r.approvals.map((a) => ({ login: a.login, ...(a.commitSha != null && { commitSha: a.commitSha }) })) }),
+    ...(r.source != null && { source: r.source }),
+    ...(r.baseSha != null && { baseSha: r.baseSha }),
+    ...(r.model != null && { model: r.model }),
+    ...(r.interval != null && { interval: { low: r.interval.low, high: r.interval.high } }),
     scores: {
       ...(r.scores.base != null && { base: r.scores.base }),
       ...(r.scores.head != null && { head: r.scores.head }),

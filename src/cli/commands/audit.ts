@@ -1,0 +1,103 @@
+// `promptops audit [--since DATE] [--format jsonl|csv|json]`: the audit log, read back from
+// the repository: one event per tagged prompt version (its tag's audit record) and one per pin
+// a merge moved in the pins file (the first-parent history of HEAD).
+
+import type { Command } from "commander";
+import { readConfig } from "../../core/config/load.js";
+import { formatDiagnostic } from "../../core/diagnostics.js";
+import { auditLog, formatAuditLog, promotionEvents, taggedEvent, type AuditEvent, type AuditFormat } from "../../core/environments/audit-log.js";
+import { pinChanges } from "../../core/environments/changes.js";
+import { loadEnvironments } from "../../core/environments/load.js";
+import { parseAuditRecord } from "../../core/versions/audit.js";
+import { git, gitTree, repoRoot, workingTree } from "../git.js";
+import { EXIT, UsageError, type CliIO } from "../io.js";
+import { localTags, parseTagName } from "./versions.js";
+
+const FORMATS: readonly AuditFormat[] = ["jsonl", "csv", "json"];
+
+export function register(program: Command, io: CliIO): void {
+  program
+    .command("audit")
+    .description("Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)")
+    .option("--since <date>", "only events at or after this date (YYYY-MM-DD or an ISO date-time)")
+    .option("--format <format>", "jsonl, csv or json", "jsonl")
+    .action(async (options: { since?: string; format: string }) => {
+      if (!FORMATS.includes(options.format as AuditFormat)) throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${options.format}"`);
+      if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw new UsageError(`--since takes a date (YYYY-MM-DD), not "${options.since}"`);
+      const root = await repoRoot(io.cwd);
+      if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
+      const { config, diagnostics } = await readConfig(workingTree(root));
+      if (diagnostics.some((d) => d.severity === "error")) {
+        for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+        io.setExitCode(EXIT.error);
+        return;
+      }
+      const repo = await repoName(root);
+      const tags = await localTags(root);
+      const events: AuditEvent[] = [];
+      const hashes = new Map<string, string>();
+      for (const tag of tags) {
+        const record = tag.message !== undefined && parseTagName(config.versioning.tag, tag.name) ? parseAuditRecord(tag.message) : undefined;
+        if (!record) continue;
+        events.push(taggedEvent(record, repo));
+        hashes.set(`${record.promptId}\0${record.version}`, record.contentSha256);
+      }
+      events.push(...(await promotions(root, config.environments.file, repo, hashes)));
+      io.stdout(formatAuditLog(auditLog(events, options.since), options.format as AuditFormat));
+    });
+}
+
+/** Every first-parent commit of HEAD that changed the pins file, as promotion events. */
+async function promotions(root: string, file: string, repo: string | null, hashes: ReadonlyMap<string, string>): Promise<AuditEvent[]> {
+  let log: string;
+  try {
+    log = await git(root, ["log", "--first-parent", "--format=%H%x00%P%x00%cI%x00%an%x00%s", "HEAD", "--", file]);
+  } catch {
+    return []; // no commit yet
+  }
+  const events: AuditEvent[] = [];
+  for (const line of log.split("\n")) {
+    if (line === "") continue;
+    const [commit, parents, time, actor, subject] = line.split("\0") as [string, string, string, string, string];
+    const parent = parents.split(" ")[0] || null;
+    const after = loadEnvironments(await textAt(root, commit, file), file).environments;
+    const before = parent ? loadEnvironments(await textAt(root, parent, file), file).environments : { file, environments: [] };
+    const changes = pinChanges(before, after);
+    if (changes.length === 0) continue;
+    const pr = /\(#(\d+)\)\s*$/.exec(subject)?.[1] ?? /^Merge pull request #(\d+)/.exec(subject)?.[1];
+    const sha256 = new Map(changes.filter((c) => c.to !== undefined && hashes.has(`${c.promptId}\0${c.to}`)).map((c) => [`${c.environment}\0${c.promptId}`, hashes.get(`${c.promptId}\0${c.to}`)!]));
+    events.push(
+      ...promotionEvents(
+        {
+          time: new Date(time).toISOString(),
+          actor,
+          commit,
+          parent,
+          pr: pr !== undefined ? Number(pr) : null,
+          source: pr !== undefined ? "github" : "cli",
+          changes,
+          promoteFrom: new Map(after.environments.filter((e) => e.promoteFrom !== undefined).map((e) => [e.name, e.promoteFrom!])),
+          sha256,
+        },
+        repo,
+      ),
+    );
+  }
+  return events;
+}
+
+async function textAt(root: string, commit: string, file: string): Promise<string | undefined> {
+  const blob = (await gitTree(root, commit).read([file])).get(file);
+  return blob?.kind === "text" ? blob.text : undefined;
+}
+
+/** `owner/name` of the `origin` remote when it is a GitHub-style URL, else null. */
+async function repoName(root: string): Promise<string | null> {
+  try {
+    const url = (await git(root, ["remote", "get-url", "origin"])).trim();
+    const m = /[/:]([^/:]+\/[^/]+?)(?:\.git)?$/.exec(url);
+    return m ? m[1]! : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,111 @@
+// Environments through the Action, run as the runner runs it (the bundle, the runner's
+// environment, a GitHub Enterprise Server double on 127.0.0.1): a promotion pull request gets
+// `promptops/promotion` and the environment's owners are asked; a scheduled run keeps one drift
+// issue for an environment whose service does not run its pin.
+
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildActionBundle } from "../../scripts/build-action.js";
+import { serveGitHub } from "../fixtures/github/fake-github.js";
+import { pullRequestEvent } from "../fixtures/github/payloads.js";
+import { OWNER, PR_NUMBER, REPO, SHA } from "../fixtures/github/repo.js";
+import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
+import { tempDir, tempRepo, type TempRepo } from "../cli/git-fixture.js";
+import { ActionGitHub } from "./action-github.js";
+
+const PROMPT = "prompts/support/summary.prompt.yml";
+const PINS = ".github/prompt-environments.yml";
+const V1 = "1".repeat(40);
+const V11 = "2".repeat(40);
+const MAIN = "a".repeat(40);
+
+function prompt(version: string, system: string): string {
+  return ["name: Ticket summary", "model: echo", "promptops:", "  id: support/summary", `  version: ${version}`, "messages:", "  - role: system", `    content: ${JSON.stringify(system)}`, ""].join("\n");
+}
+const files = { v1: prompt("1.0.0", "Summarize."), v11: prompt("1.1.0", "Summarize briefly.") };
+const pins = (production: string) =>
+  `environments:\n  staging:\n    pins: { support/summary: 1.1.0 }\n  production:\n    promoteFrom: staging\n    owners: ["@alice"]\n    deployed: { file: deployed/production.json }\n    pins: { support/summary: ${production} }\n`;
+
+let github: ActionGitHub;
+let server: { host: string; close(): Promise<void> };
+let bundle: string;
+let workspace: TempRepo;
+
+beforeAll(async () => {
+  const report = JSON.stringify({ environment: "production", prompts: { "support/summary": { version: "1.0.0", sha256: promptSha256(PROMPT, files.v1) } } });
+  github = new ActionGitHub(OWNER, REPO, {
+    [V1]: { [PROMPT]: files.v1 },
+    [V11]: { [PROMPT]: files.v11 },
+    [SHA.base]: { [PROMPT]: files.v11, [PINS]: pins("1.0.0") },
+    [SHA.head]: { [PROMPT]: files.v11, [PINS]: pins("1.1.0") },
+    // The default branch after the promotion merged; the service still runs 1.0.0.
+    [MAIN]: { [PROMPT]: files.v11, [PINS]: pins("1.1.0"), "deployed/production.json": report },
+  });
+  github.appId = 15368;
+  github.defaultBranch = { name: "main", sha: MAIN };
+  addRecordedTag(github.tags, V1, { [PROMPT]: files.v1 }, PROMPT, { promptId: "support/summary", version: "1.0.0" });
+  addRecordedTag(github.tags, V11, { [PROMPT]: files.v11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" });
+  github.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
+  server = await serveGitHub(github);
+  const dir = tempDir("promptops-action-");
+  bundle = join(dir, "index.js");
+  writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
+  writeFileSync(bundle, await buildActionBundle());
+  workspace = tempRepo({ [PROMPT]: files.v11 });
+  workspace.commit("base");
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  workspace?.cleanup();
+});
+
+async function runAction(eventName: string, payload: unknown): Promise<{ code: number; stdout: string }> {
+  const temp = tempDir("promptops-runner-");
+  const eventPath = join(temp, "event.json");
+  writeFileSync(eventPath, JSON.stringify(payload));
+  for (const f of ["step_summary", "output"]) writeFileSync(join(temp, f), "");
+  mkdirSync(join(temp, "runner-temp"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    GITHUB_ACTIONS: "true",
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: eventPath,
+    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+    GITHUB_SHA: eventName === "schedule" ? MAIN : SHA.head,
+    GITHUB_REF: eventName === "schedule" ? "refs/heads/main" : `refs/pull/${PR_NUMBER}/merge`,
+    GITHUB_WORKSPACE: workspace.dir,
+    GITHUB_API_URL: `http://${server.host}/api/v3`,
+    GITHUB_GRAPHQL_URL: `http://${server.host}/api/graphql`,
+    GITHUB_SERVER_URL: `http://${server.host}`,
+    GITHUB_STEP_SUMMARY: join(temp, "step_summary"),
+    GITHUB_OUTPUT: join(temp, "output"),
+    GITHUB_RUN_ATTEMPT: "1",
+    RUNNER_TEMP: join(temp, "runner-temp"),
+    "INPUT_GITHUB-TOKEN": "ghs_workflow_token",
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bundle], { env, timeout: 30_000 }, (error, stdout) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout }));
+  });
+}
+
+describe("environments through the Action", () => {
+  it("checks a promotion pull request and asks the environment's owners", async () => {
+    await runAction("pull_request", pullRequestEvent("opened", { base: SHA.base, head: SHA.head }));
+    const check = github.checkRuns.filter((r) => r.name === "promptops/promotion" && r.head_sha === SHA.head).at(-1);
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Waiting for approval by the owners of production" } });
+    expect(github.reviewRequests).toEqual([{ reviewers: ["alice"] }]);
+  });
+
+  it("on schedule, opens one drift issue for an environment that does not run its pin", async () => {
+    // GitHub's scheduled-run payload: the cron line, the repository and the sender.
+    const payload = { schedule: "17 * * * *", repository: { name: REPO, full_name: `${OWNER}/${REPO}`, owner: { login: OWNER }, default_branch: "main" }, sender: { login: "github-actions[bot]" } };
+    await runAction("schedule", payload);
+    await runAction("schedule", payload);
+    const open = github.issues.filter((i) => i.state === "open");
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ title: "Prompt drift in production", labels: ["promptops:drift"] });
+    expect(open[0]!.body).toContain("| `support/summary` | pending-rollout | `1.1.0` | `1.0.0` |");
+  });
+});

@@ -1,0 +1,127 @@
+// The scheduled drift check against a simulated GitHub: pins and reports read at the default
+// branch's head, tags with audit records, and one issue per environment kept across runs.
+
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Octokit } from "@octokit/rest";
+import nock from "nock";
+import { createGitHubPort } from "../../src/github/octokit.js";
+import { DRIFT_LABEL, runDriftCheck } from "../../src/workflows/run-drift-check.js";
+import { ActionGitHub } from "../action/action-github.js";
+import { API, type FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
+import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
+
+const OWNER = "acme";
+const REPO = "support-bot";
+const PROMPT = "prompts/support/summary.prompt.yml";
+const PINS = ".github/prompt-environments.yml";
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+function prompt(version: string, system: string): string {
+  return ["name: Ticket summary", "model: echo", "promptops:", "  id: support/summary", `  version: ${version}`, "messages:", "  - role: system", `    content: ${JSON.stringify(system)}`, ""].join("\n");
+}
+
+const V1 = prompt("1.0.0", "Summarize.");
+const V11 = prompt("1.1.0", "Summarize briefly.");
+const SHA256 = { v1: promptSha256(PROMPT, V1), v11: promptSha256(PROMPT, V11) };
+const TAGGED = { v1: "1".repeat(40), v11: "2".repeat(40) };
+
+let server: Server;
+let stagingUrl: string;
+let stagingAnswer: () => [number, string] = () => [200, "{}"];
+
+beforeAll(async () => {
+  server = createServer((_req, res) => {
+    const [status, body] = stagingAnswer();
+    res.writeHead(status, { "content-type": "application/json" }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  stagingUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/promptops.json`;
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+});
+afterAll(async () => {
+  nock.enableNetConnect();
+  await new Promise((r) => server.close(r));
+});
+afterEach(() => nock.cleanAll());
+
+const report = (environment: string, version: string, sha256: string) => JSON.stringify({ environment, prompts: { "support/summary": { version, sha256 } } });
+
+function repository(): { gh: FakeGitHub; push(deployedProduction: string): void } {
+  const pins = `environments:\n  staging:\n    pins: { support/summary: 1.1.0 }\n    deployed: { url: "${stagingUrl}" }\n  production:\n    pins: { support/summary: 1.1.0 }\n    deployed: { file: deployed/production.json }\n  dev:\n    pins: { support/summary: 1.1.0 }\n`;
+  const gh = new ActionGitHub(OWNER, REPO, { [TAGGED.v1]: { [PROMPT]: V1 }, [TAGGED.v11]: { [PROMPT]: V11 } });
+  addRecordedTag(gh.tags, TAGGED.v1, { [PROMPT]: V1 }, PROMPT, { promptId: "support/summary", version: "1.0.0" });
+  addRecordedTag(gh.tags, TAGGED.v11, { [PROMPT]: V11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" });
+  let n = 0;
+  const push = (deployedProduction: string) => {
+    const sha = `a${String(++n).padStart(39, "0")}`;
+    gh.commits[sha] = { [PROMPT]: V11, [PINS]: pins, "deployed/production.json": deployedProduction };
+    gh.defaultBranch = { name: "main", sha };
+  };
+  nockGitHub(gh);
+  return { gh, push };
+}
+
+function deps() {
+  const octokit = new Octokit({ baseUrl: API, request: { retries: 0 }, log: quiet });
+  return { github: createGitHubPort(octokit), log: quiet, fetch: globalThis.fetch, clock: () => new Date("2024-06-01T00:00:00Z") };
+}
+
+const openIssues = (gh: FakeGitHub) => gh.issues.filter((i) => i.state === "open");
+
+describe("runDriftCheck", () => {
+  it("opens one issue on drift, updates it on the next run, closes it once back in sync", async () => {
+    const { gh, push } = repository();
+    stagingAnswer = () => [200, report("staging", "1.1.0", SHA256.v11)];
+
+    push(report("production", "1.0.0", SHA256.v1));
+    const first = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    // Only environments with a deployed source are watched.
+    expect(first.environments.map((e) => [e.environment, e.status, e.issue.action])).toEqual([
+      ["staging", "in-sync", "none"],
+      ["production", "drift", "opened"],
+    ]);
+    expect(first.environments[1]!.rows[0]).toMatchObject({ state: "pending-rollout" });
+    expect(openIssues(gh)).toHaveLength(1);
+    const [issue] = openIssues(gh);
+    expect(issue).toMatchObject({ title: "Prompt drift in production", labels: [DRIFT_LABEL] });
+    expect(issue!.body).toContain("| `support/summary` | pending-rollout | `1.1.0` | `1.0.0` |");
+
+    // Next run: the service now runs 1.1.0 with other content; the same issue is updated.
+    push(report("production", "1.1.0", SHA256.v1));
+    const second = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(second.environments[1]!.issue).toEqual({ action: "updated", number: issue!.number, closedDuplicates: [] });
+    expect(openIssues(gh)).toHaveLength(1);
+    expect(openIssues(gh)[0]!.body).toContain("| `support/summary` | hash-mismatch | `1.1.0` | `1.1.0` |");
+
+    // A run that finds the same drift leaves the issue as it is.
+    const third = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(third.environments[1]!.issue.action).toBe("unchanged");
+
+    // Back in sync: closed, with a comment saying so.
+    push(report("production", "1.1.0", SHA256.v11));
+    const fourth = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(fourth.environments[1]!.issue).toEqual({ action: "closed", number: issue!.number, closedDuplicates: [] });
+    expect(openIssues(gh)).toEqual([]);
+    expect(gh.comments.filter((c) => c.issue === issue!.number).map((c) => c.body)).toEqual([
+      "production is back in sync (checked 2024-06-01T00:00:00.000Z): every pinned prompt runs its tagged content. Closing.",
+    ]);
+  });
+
+  it("an unreachable service is an open issue, never in sync; a second open issue is closed as a duplicate", async () => {
+    const { gh, push } = repository();
+    push(report("production", "1.1.0", SHA256.v11));
+    stagingAnswer = () => [500, "oops"];
+    const first = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(first.environments[0]).toMatchObject({ environment: "staging", status: "unreachable", issue: { action: "opened" } });
+    expect(first.environments[0]!.rows[0]!.detail).toBe(`${stagingUrl}: HTTP 500 Internal Server Error`);
+
+    // Two runs raced and both opened one: the next run keeps the oldest and closes the other.
+    const kept = openIssues(gh)[0]!;
+    gh.issues.push({ ...kept, number: kept.number + 100 });
+    const second = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(second.environments[0]!.issue).toMatchObject({ number: kept.number, closedDuplicates: [kept.number + 100] });
+    expect(openIssues(gh).map((i) => i.number)).toEqual([kept.number]);
+  });
+});
