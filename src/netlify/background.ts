@@ -9,6 +9,10 @@ import type { ResponseCache } from "../core/eval/cache.js";
 import type { RouteOutcome } from "../host/delivery.js";
 import { payloadReader } from "../host/payload.js";
 import type { WorkflowLog } from "../workflows/deps.js";
+import type { HeadLocks } from "../workflows/head-locks.js";
+import { blobHeadLocks } from "../host/blob-locks.js";
+import { getStore } from "@netlify/blobs";
+import { DELIVERIES_STORE } from "./deliveries.js";
 import { blobsCache } from "./blobs-cache.js";
 import { isDeliveryId, type DeliveryState, type DeliveryStore } from "./deliveries.js";
 import { consoleLog, oneLine, text } from "./log.js";
@@ -19,6 +23,8 @@ import { cacheScope, deliveriesIn, evalCacheStore, type BlobsConnection, type Ne
 export interface BackgroundOptions {
   env: Record<string, string | undefined>;
   deliveries: () => DeliveryStore;
+  /** Locks shared by every instance for one delivery's heads; none, this process's own. */
+  locks?: (deliveryId: string) => HeadLocks;
   /** The eval cache for a repository (by its id); none, no cache. */
   cache?: (repositoryId: number | undefined) => ResponseCache | undefined;
   log?: WorkflowLog;
@@ -33,8 +39,19 @@ export function netlifyBackgroundOptions(env: Record<string, string | undefined>
   return {
     env,
     deliveries: () => deliveriesIn(connection),
+    locks: (deliveryId) => headLocksIn(deliveryId, connection),
     cache: (repositoryId) => blobsCache(evalCacheStore(scope, connection), repositoryId !== undefined ? `repo-${repositoryId}/` : "repo-unknown/"),
   };
+}
+
+/**
+ * Per-head locks shared by every instance of the worker, in the deliveries' store (strong reads,
+ * atomic only-if-new writes): concurrent deliveries for one head take turns instead of each
+ * posting a check run and a comment. `deliveryId` holds the leases, so Netlify's retry of a
+ * crashed delivery takes its own lock back at once.
+ */
+export function headLocksIn(deliveryId: string, connection?: BlobsConnection): HeadLocks {
+  return blobHeadLocks(getStore({ name: DELIVERIES_STORE, consistency: "strong", ...connection }), { holder: deliveryId });
 }
 
 /**
@@ -96,6 +113,7 @@ export async function handleQueuedDelivery(req: Request, options: BackgroundOpti
       env: options.env,
       log,
       ...(cache ? { cache } : {}),
+      ...(options.locks ? { locks: options.locks(id) } : {}),
       ...(options.Octokit ? { Octokit: options.Octokit } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retryAfterBaseMs !== undefined ? { retryAfterBaseMs: options.retryAfterBaseMs } : {}),

@@ -13,6 +13,7 @@ import { hostDeps } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
 import { ROUTES, type RouteEvent } from "../host/routes.js";
 import type { WorkflowLog } from "../workflows/deps.js";
+import type { HeadLocks } from "../workflows/head-locks.js";
 
 export interface RunRoutesOptions {
   app: AppEnv;
@@ -26,6 +27,8 @@ export interface RunRoutesOptions {
   fetch?: typeof fetch;
   /** Milliseconds per second of GitHub's `retry-after` on secondary rate limits (default 1000). */
   retryAfterBaseMs?: number;
+  /** Per-head locks shared by the worker's instances (see `headLocksIn`). */
+  locks?: HeadLocks;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function runRoutes(event: RouteEvent, which: "quick" | "queued", op
     trustConfigEndpoints: options.env.PROMPTOPS_TRUST_REPO_ENDPOINTS === "true",
     // Whatever a provider echoes, the App's keys never reach a comment, a check run or the log.
     redactor: createRedactor(secretsFrom(options.env)),
+    ...(options.locks ? { locks: options.locks } : {}),
   };
   return handleDelivery(
     {

@@ -74,6 +74,12 @@ export interface StoreLockOptions {
   pollMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Who holds the leases this instance writes (a delivery id). A lease left by the same holder
+   * is taken over at once: it is that delivery run again after a crash (Netlify retries a failed
+   * background function), which must not wait out its own lease.
+   */
+  holder?: string;
 }
 
 /**
@@ -95,12 +101,15 @@ export function storeHeadLocks(store: LockStore, options: StoreLockOptions = {})
   /** Returns the lease written, once this process holds `key`. */
   async function acquire(key: string): Promise<string> {
     for (;;) {
-      const lease = `${now() + leaseMs}:${Math.random().toString(36).slice(2)}`;
+      const token = options.holder !== undefined ? `${options.holder}:${Math.random().toString(36).slice(2)}` : Math.random().toString(36).slice(2);
+      const lease = `${now() + leaseMs}:${token}`;
       if (await store.createIfAbsent(key, lease)) return lease;
       const held = await store.get(key);
       if (held === undefined) continue; // released meanwhile
       const expires = Number(held.slice(0, held.indexOf(":")));
-      if (Number.isFinite(expires) && expires < now() && (await store.createIfAbsent(`${key}~${held}`, lease))) {
+      const heldBy = held.slice(held.indexOf(":") + 1).replace(/:[^:]*$/, "");
+      const ownCrashed = options.holder !== undefined && heldBy === options.holder;
+      if (((Number.isFinite(expires) && expires < now()) || ownCrashed) && (await store.createIfAbsent(`${key}~${held}`, lease))) {
         await store.put(key, lease);
         return lease;
       }

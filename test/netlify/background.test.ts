@@ -170,6 +170,26 @@ describe("the background function", () => {
     expect(await state(id)).toMatchObject({ status: "done", attempts: 2 });
   });
 
+  it("reviews a head once when two deliveries of it run at once in two instances, holding the head in Blobs", async () => {
+    const base = baseFiles(2);
+    const fake = pullRequest({ [SHA.base]: base, [SHA.head]: headFiles(base, 1) });
+    const first = await queued(opened());
+    const second = await queued(opened());
+    let lockKeys: Promise<string[]> | undefined;
+    fake.onCall = (call) => {
+      // While a review writes its check run, the head is held in the deliveries' store.
+      if (call === `POST ${R}/check-runs` && !lockKeys) lockKeys = blobs.keys().then((keys) => keys.filter((k) => k.startsWith("head-locks/")));
+    };
+
+    const answers = await Promise.all([worker()(backgroundRequest(first)), worker()(backgroundRequest(second))]);
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(evalRuns(fake).map((r) => [r.status, r.conclusion])).toEqual([["completed", "success"]]);
+    expect(fake.calls.filter((c) => c === `POST ${R}/issues/${PR_NUMBER}/comments`)).toHaveLength(1);
+    expect(await lockKeys).toContain(`head-locks/${encodeURIComponent(`${OWNER}/${REPO}#${PR_NUMBER}@${SHA.head}/review`)}`);
+    expect((await blobs.keys()).filter((k) => k.startsWith("head-locks/") && !k.includes("~"))).toEqual([]);
+  });
+
   it("reviews on GitHub Enterprise Server when GHE_HOST is set", async () => {
     const base = baseFiles(1);
     const fake = new FakeGitHub(OWNER, REPO, { [SHA.base]: base, [SHA.head]: headFiles(base, 1) });

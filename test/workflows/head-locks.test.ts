@@ -87,6 +87,21 @@ describe("storeHeadLocks", () => {
     expect(store.data.size).toBe(0);
   });
 
+  it("lets a delivery run again after its own crash without waiting out its lease, and others still wait", async () => {
+    const store = sharedStore();
+    const now = 1_000;
+    store.data.set("k", `${now + 60_000}:delivery-1:x7`); // delivery-1 crashed holding the head
+    let slept = 0;
+    const sleep = async () => void (slept++, await tick());
+    const other = storeHeadLocks(store, { now: () => now, sleep, holder: "delivery-2" }).exclusive("k", "opened", async () => "other");
+    await tick();
+    expect(await storeHeadLocks(store, { now: () => now, sleep, holder: "delivery-1" }).exclusive("k", "opened", async () => "retried")).toBe("retried");
+    // The other delivery waited for the retry to finish, then ran.
+    expect(await other).toBe("other");
+    expect(slept).toBeGreaterThan(0);
+    expect([...store.data.keys()].filter((k) => k === "k")).toEqual([]);
+  });
+
   it("takes over the lease of a holder that crashed, one waiter only", async () => {
     const store = sharedStore();
     let now = 1_000;
