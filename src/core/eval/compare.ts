@@ -2,6 +2,7 @@
 // scored on both sides with a paired confidence interval, and the cost and latency deltas.
 
 import type { CaseComparison, CaseResult, CaseStatus, PromptChange, PromptComparison, SideResult } from "./model.js";
+import { INTERVAL_LEVEL } from "./decision.js";
 import { caseErrored, isScored, mean, pairedBootstrap, seededRandom } from "./stats.js";
 
 /** Score differences below this are float noise, not a change. */
@@ -60,8 +61,9 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
   if (deltas.length > 0) {
     comparison.scoreDelta = mean(deltas);
     if (deltas.length >= 2) {
-      // Seeded by the prompt id: the same results always print the same interval.
-      comparison.interval = pairedBootstrap(deltas, { random: seededRandom(input.promptId) });
+      // Seeded by the prompt id: the same results always print the same interval. Each end is the
+      // one-sided bound the regression decision uses (see decision.ts).
+      comparison.interval = pairedBootstrap(deltas, { level: INTERVAL_LEVEL, random: seededRandom(input.promptId) });
       comparison.withinNoise = comparison.interval.low <= EPSILON && comparison.interval.high >= -EPSILON;
     } else {
       // One paired case says nothing about noise: never sell it as a significant change.
