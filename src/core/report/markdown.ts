@@ -9,6 +9,8 @@ import {
   SEVERITY_EMOJI,
   STATUS_EMOJI,
   changedCases,
+  OUTCOME_LABEL,
+  detectableDropLine,
   formatDelta,
   formatDuration,
   formatMs,
@@ -86,7 +88,7 @@ function tableRow(c: PromptComparison): string {
     change,
     formatScore(c.base?.meanScore),
     formatScore(c.head?.meanScore),
-    formatScoreDelta(c.scoreDelta, c.withinNoise),
+    formatScoreDelta(c.scoreDelta, c.interval),
     formatPassRate(c.base, c.head),
     formatUsdDelta(c.costDeltaUsd),
     formatMsDelta(c.latencyP50DeltaMs),
@@ -104,7 +106,14 @@ export function summaryTable(result: ReviewResult): string {
   ];
   const more = result.comparisons.length - rows.length;
   const table = [...header, ...rows].join("\n");
-  return more > 0 ? `${table}\n\n… ${plural(more, "more prompt")} not in this table.` : table;
+  const lines = [more > 0 ? `${table}\n\n… ${plural(more, "more prompt")} not in this table.` : table];
+  const judged = Object.keys(result.verdict.judgements ?? {}).length;
+  if (judged > 0) {
+    lines.push(
+      `${plural(judged, "prompt")} compared. Δ score shows the interval whose ends are one-sided 95% bounds; a regression is called only when the drop beyond the allowed one holds across all of them together (Holm, 5% family-wise).`,
+    );
+  }
+  return lines.join("\n\n");
 }
 
 function diagnosticLine(d: Diagnostic): string {
@@ -141,7 +150,7 @@ export function diagnosticsByPrompt(result: ReviewResult): { byPrompt: Map<Promp
 function promptEmoji(result: ReviewResult, c: PromptComparison): string {
   const findings = result.verdict.findings.filter((f) => f.promptId === c.promptId);
   if (findings.some((f) => !f.passed)) return `${CONCLUSION_EMOJI.failure} `;
-  if (!c.head || c.head.meanScore === undefined) return `${CONCLUSION_EMOJI.neutral} `;
+  if (!c.head || c.head.meanScore === undefined || findings.some((f) => f.inconclusive)) return `${CONCLUSION_EMOJI.neutral} `;
   return findings.length > 0 ? `${CONCLUSION_EMOJI.success} ` : "";
 }
 
@@ -178,9 +187,11 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
       "",
       "**Gates**",
       "",
-      bulletList(findings.map((f) => `${f.passed ? "✅" : "❌"} **${escapeInline(f.gate, { maxLength: 80 })}**: ${escapeInline(f.message, { maxLength: 500 })}`)),
+      bulletList(findings.map((f) => `${f.inconclusive && f.passed ? CONCLUSION_EMOJI.neutral : f.passed ? "✅" : "❌"} **${escapeInline(f.gate, { maxLength: 80 })}**: ${escapeInline(f.message, { maxLength: 500 })}`)),
     );
   }
+  const judgement = result.verdict.judgements?.[c.promptId];
+  if (judgement) lines.push("", `**Score delta:** ${OUTCOME_LABEL[judgement.outcome]} · ${detectableDropLine(judgement)}`);
   const removed = removedCaseIds(c);
   if (removed.length > 0) {
     const listed = removed.slice(0, MAX_LISTED).map((id) => inlineCode(id, { maxLength: 120 }));
