@@ -17,6 +17,8 @@ export interface ComparePromptInput {
   head?: SideResult;
   /** Case ids of the base's golden set; ids missing from the head's are reported as removed. */
   baseCaseIds?: string[];
+  /** Either side samples at a temperature above 0. */
+  sampled?: boolean;
   /** Where each case is defined and its variables, for reports. */
   cases?: Map<string, { source: { file: string; line: number }; vars: Record<string, unknown> }>;
 }
@@ -55,6 +57,7 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
     removedCases,
   };
   if (input.previousPath !== undefined) comparison.previousPath = input.previousPath;
+  if (input.sampled) comparison.sampled = true;
   if (input.base) comparison.base = input.base;
   if (input.head) comparison.head = input.head;
 

@@ -95,6 +95,8 @@ export interface PromptComparison {
   interval?: ConfidenceInterval;
   /** True when the interval contains 0: the delta may be noise. */
   withinNoise?: boolean;
+  /** Either side samples at a temperature above 0: one sample's flip is chance as often as not. */
+  sampled?: boolean;
   costDeltaUsd?: number;
   latencyP50DeltaMs?: number;
   /** Case ids present on the base golden set but missing on the head. */

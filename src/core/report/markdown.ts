@@ -202,6 +202,13 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
   return lines.join("\n");
 }
 
+const SINGLE_SAMPLE_EMOJI = "↕️";
+
+/** Sampled at a temperature above 0 with one sample per case on both sides. */
+function isSingleSample(c: PromptComparison): boolean {
+  return c.sampled === true && c.cases.every((x) => (x.base?.repeats ?? 1) <= 1 && (x.head?.repeats ?? 1) <= 1);
+}
+
 /** Cost, tokens and latency of each side: `base → head` when both ran, else the one that did. */
 function usageLine(c: PromptComparison): string | undefined {
   const sides = [c.base, c.head].filter((s): s is NonNullable<typeof s> => s !== undefined);
@@ -271,9 +278,13 @@ function sideBlock(label: string, r: CaseResult, options: SectionOptions): strin
   return `**${label}** · ${facts}\n\n${codeBlock(clipOutput(r.output, options.maxOutputChars)).trimEnd()}`;
 }
 
-function caseSummary(c: CaseComparison): string {
+function caseSummary(c: CaseComparison, singleSample = false): string {
   const id = `<code>${escapeHtmlInline(c.caseId, { maxLength: 120 })}</code>`;
-  const score = (r: CaseResult | undefined) => (!r ? "—" : r.error ? "error" : `${formatScore(r.score)} ${r.pass ? "✅" : "❌"}`);
+  const repeats = (r: CaseResult) => (r.repeats > 1 ? ` ${r.passes}/${r.repeats}` : "");
+  const score = (r: CaseResult | undefined) => (!r ? "—" : r.error ? "error" : `${formatScore(r.score)} ${r.pass ? "✅" : "❌"}${repeats(r)}`);
+  if (singleSample && (c.status === "regressed" || c.status === "improved")) {
+    return `${SINGLE_SAMPLE_EMOJI} ${id} single-sample change: ${score(c.base)} → ${score(c.head)} (${formatDelta(c.delta)})`;
+  }
   let what: string;
   if (c.status === "new") what = `new: ${score(c.head)}`;
   // Without a model error on either side, the error is an evaluator (judge, embedder) that could not run.
@@ -283,7 +294,7 @@ function caseSummary(c: CaseComparison): string {
 }
 
 /** One changed case, collapsed: scores per evaluator, variables, base and head output. */
-export function caseSection(c: CaseComparison, options: SectionOptions): string {
+export function caseSection(c: CaseComparison, options: SectionOptions, singleSample = false): string {
   const body: string[] = [];
   if (c.source) body.push(`Defined at ${inlineCode(`${c.source.file}:${c.source.line}`, { maxLength: 200 })}`);
   if (c.vars && Object.keys(c.vars).length > 0) {
@@ -297,7 +308,7 @@ export function caseSection(c: CaseComparison, options: SectionOptions): string 
     if (c.base) body.push(sideBlock("Base output", c.base, options));
     if (c.head) body.push(sideBlock("Head output", c.head, options));
   }
-  return details(caseSummary(c), body.join("\n\n"));
+  return details(caseSummary(c, singleSample), body.join("\n\n"));
 }
 
 /**
@@ -314,10 +325,24 @@ export function promptSections(
   const sections: MarkdownSection[] = [{ markdown: promptHeading(result, c, diagnostics, options.seeAlso), kind: "prompt" }];
   const diff = result.diffs[c.promptId];
   if (options.showDiff && diff) sections.push({ markdown: diffSection(diff, options), kind: "diff" });
-  const changed = changedCases(c);
+  let changed = changedCases(c);
+  const singleSample = isSingleSample(c);
+  if (singleSample && result.verdict.judgements?.[c.promptId]?.outcome !== "regression") {
+    // Flips of one sample each are chance as often as not: listed one by one they read as
+    // regressions the prompt's own result does not show.
+    const flips = changed.filter((x) => x.status === "regressed" || x.status === "improved");
+    if (flips.length > 0) {
+      const down = flips.filter((x) => x.status === "regressed").length;
+      sections.push({
+        markdown: `${SINGLE_SAMPLE_EMOJI} ${plural(flips.length, "single-sample change")} (${down} down, ${flips.length - down} up) not listed: one sample per case at a temperature above 0, and the prompt's score shows no regression.`,
+        kind: "note",
+      });
+      changed = changed.filter((x) => !flips.includes(x));
+    }
+  }
   const shown = changed.slice(0, Math.max(0, budget.cases));
   budget.cases -= shown.length;
-  for (const x of shown) sections.push({ markdown: caseSection(x, options), kind: "case" });
+  for (const x of shown) sections.push({ markdown: caseSection(x, options, singleSample), kind: "case" });
   const more = changed.length - shown.length;
   if (more > 0) sections.push({ markdown: `… ${plural(more, "more changed case")} not shown; ${options.seeAlso}`, kind: "note" });
   return sections;

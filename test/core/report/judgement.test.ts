@@ -60,3 +60,33 @@ describe("the delta judgement in every report", () => {
     expect(doc.verdict.findings[0]).toMatchObject({ gate: "maxRegression", inconclusive: true });
   });
 });
+
+describe("per-case changes of a sampled prompt", () => {
+  const path = "prompts/support/summary.prompt.yml";
+  const build = (base: number[], head: number[], repeats = 1) => {
+    const side = (name: "base" | "head", values: number[]) =>
+      summarizeSide(name, path, values.map((score, i) => ({ ...caseResult(name, `c${i}`, { score }), repeats, passes: Math.round(score * repeats) })));
+    const comparison = comparePrompt({ promptId: "support/summary", path, change: "modified", sampled: true, base: side("base", base), head: side("head", head) });
+    return review([comparison], { verdict: decideVerdict([comparison], DEFAULT_CONFIG.gates, { lintErrors: 0 }) });
+  };
+
+  it("collapses single-sample flips when the prompt is not a regression", () => {
+    const base = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0 : 1));
+    const md = renderComment(build(base, base.map((v, i) => (i % 5 === 1 ? 1 - v : v))));
+    expect(md).toMatch(/↕️ 8 single-sample changes \(\d down, \d up\) not listed/);
+    expect(md).not.toContain("🔻");
+  });
+
+  it("lists them, labelled as single-sample changes, when the prompt is a regression", () => {
+    const base = Array(30).fill(1);
+    const md = renderComment(build(base, base.map((v, i) => (i < 15 ? 0 : v))));
+    expect(md).toMatch(/↕️ <code>c0<\/code> single-sample change: 1\.00 ✅ → 0\.00 ❌/);
+    expect(md).not.toContain("not listed");
+  });
+
+  it("shows k/n passes per side with repeats", () => {
+    const base = Array(30).fill(1);
+    const md = renderComment(build(base, base.map((v, i) => (i < 15 ? 1 / 3 : v)), 3));
+    expect(md).toMatch(/🔻 <code>c0<\/code> regressed: 1\.00 ✅ 3\/3 → 0\.33 [✅❌] 1\/3/);
+  });
+});
