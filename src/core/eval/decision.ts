@@ -65,3 +65,24 @@ export function holm(judgements: DeltaJudgement[]): DeltaJudgement[] {
     j.outcome === "regression" && !rejected.has(i) ? { ...j, outcome: "inconclusive" } : { ...j },
   );
 }
+
+/** A head-only level (mean score, pass rate) judged against a minimum with its one-sided bounds. */
+export interface LevelJudgement {
+  outcome: "below" | "meets" | "inconclusive";
+  value: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * `below` when the upper one-sided bound is under the minimum (the evidence shows it), `meets`
+ * when the lower bound reaches it, `inconclusive` otherwise. Bootstrapped over cases, seeded.
+ */
+export function judgeLevel(values: readonly number[], minimum: number, seed: string): LevelJudgement {
+  const value = values.reduce((a, b) => a + b, 0) / values.length;
+  const means = bootstrapMeans(values, { random: seededRandom(seed) });
+  const low = percentile(means, ALPHA * 100) as number;
+  const high = percentile(means, (1 - ALPHA) * 100) as number;
+  const outcome = high < minimum - EPSILON ? "below" : low >= minimum - EPSILON ? "meets" : "inconclusive";
+  return { outcome, value, low, high };
+}

@@ -3,9 +3,9 @@
 // completely gives neutral with the reason; only a complete, passing evaluation gives success.
 
 import type { GateConfig } from "../config/model.js";
-import { holm, judgeDelta } from "./decision.js";
+import { holm, judgeDelta, judgeLevel } from "./decision.js";
 import type { CaseResult, Conclusion, DeltaJudgement, GateFinding, PromptComparison, Verdict } from "./model.js";
-import { caseErrored } from "./stats.js";
+import { caseErrored, isScored, mean } from "./stats.js";
 
 /** Comparisons of scores that differ by less than this are equal (float noise). */
 const EPSILON = 1e-9;
@@ -82,22 +82,34 @@ function checkPrompt(comparison: PromptComparison, gates: GateConfig, judgement:
     reasons.push(`${promptId}: ${sides.join(" and ")} could not be evaluated${first ? ` (${first})` : ""}`);
   }
 
-  if (gates.minScore !== undefined) {
-    if (head.meanScore === undefined) {
-      reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
-    } else {
-      const passed = head.meanScore >= gates.minScore - EPSILON;
-      add("minScore", passed, `head score ${fmt(head.meanScore)} ${passed ? ">=" : "<"} minimum ${fmt(gates.minScore)}`);
+  // Levels of the head alone, judged like the delta: by their one-sided bounds when ignoreNoise
+  // is on, so a small golden set neither fails nor clears a prompt on luck.
+  const scored = head.cases.filter(isScored);
+  const level = (gate: "minScore" | "minPassRate", values: number[], minimum: number, label: string, show: (v: number) => string) => {
+    if (!gates.ignoreNoise) {
+      const passed = mean(values)! >= minimum - EPSILON;
+      add(gate, passed, `${label} ${show(mean(values)!)} ${passed ? ">=" : "<"} minimum ${show(minimum)}`);
+      return;
     }
+    const j = judgeLevel(values, minimum, `${promptId}:${gate}`);
+    const bounds = ` [one-sided 95% bounds ${show(j.low)} to ${show(j.high)}]`;
+    if (j.outcome === "meets") add(gate, true, `${label} ${show(j.value)} >= minimum ${show(minimum)}${bounds}`);
+    else if (j.outcome === "below") add(gate, false, `${label} ${show(j.value)} < minimum ${show(minimum)}${bounds}`);
+    else {
+      const message = `inconclusive: ${label} ${show(j.value)}; can't rule out being below the minimum ${show(minimum)}; add cases or repeats${bounds}`;
+      add(gate, gates.onInconclusive !== "fail", message, true);
+      if (gates.onInconclusive === "neutral") reasons.push(`${promptId}: ${message}`);
+    }
+  };
+
+  if (gates.minScore !== undefined) {
+    if (scored.length === 0) reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
+    else level("minScore", scored.map((c) => c.score), gates.minScore, "head score", fmt);
   }
 
   if (gates.minPassRate !== undefined) {
-    if (head.passRate === undefined) {
-      reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
-    } else {
-      const passed = head.passRate >= gates.minPassRate - EPSILON;
-      add("minPassRate", passed, `head pass rate ${percent(head.passRate)} ${passed ? ">=" : "<"} minimum ${percent(gates.minPassRate)}`);
-    }
+    if (scored.length === 0) reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
+    else level("minPassRate", scored.map((c) => (c.pass ? 1 : 0)), gates.minPassRate, "head pass rate", percent);
   }
 
   if (gates.maxRegression !== undefined && comparison.scoreDelta !== undefined) {

@@ -84,16 +84,31 @@ describe("decideVerdict", () => {
     expect(verdict.judgements).toBeUndefined();
   });
 
-  it("fails on minScore, minPassRate and maxCostIncrease of the head", () => {
+  it("fails on minScore and maxCostIncrease of the head; a pass rate two cases cannot settle is inconclusive", () => {
     const cheapBase: CaseSpec[] = [{ score: 0.6, costUsd: 0.001 }, { score: 0.4, costUsd: 0.001 }];
     const pricierHead: CaseSpec[] = [{ score: 0.6, costUsd: 0.0015 }, { score: 0.4, costUsd: 0.0015 }];
     const verdict = decideVerdict([compare("summary", cheapBase, pricierHead)], gates({ minScore: 0.7, minPassRate: 0.75, maxCostIncrease: 0.2 }), clean);
     expect(verdict.conclusion).toBe("failure");
     expect(verdict.findings.filter((f) => !f.passed).map((f) => [f.gate, f.message])).toEqual([
-      ["minScore", "head score 0.50 < minimum 0.70"],
-      ["minPassRate", "head pass rate 50% < minimum 75%"],
+      ["minScore", "head score 0.50 < minimum 0.70 [one-sided 95% bounds 0.40 to 0.60]"],
       ["maxCostIncrease", "cost +50% over the allowed +20%"],
     ]);
+    expect(verdict.findings.find((f) => f.gate === "minPassRate")).toMatchObject({
+      inconclusive: true,
+      message: "inconclusive: head pass rate 50%; can't rule out being below the minimum 75%; add cases or repeats [one-sided 95% bounds 0% to 100%]",
+    });
+  });
+
+  it("judges minScore and minPassRate by their bounds, or by the point estimate when ignoreNoise is off", () => {
+    const many = (pass: number, fail: number): CaseSpec[] => [...Array(pass).fill({ score: 1 }), ...Array(fail).fill({ score: 0 })];
+    // 36 of 40 pass: 90 % with a lower bound near 83 %.
+    const clear = decideVerdict([compare("s", many(36, 4), many(36, 4))], gates({ minPassRate: 0.8 }), clean);
+    expect(clear.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ passed: true, message: expect.stringMatching(/^head pass rate 90% >= minimum 80%/) });
+    // 33 of 40 pass: 82.5 %, above 80 % but not surely so.
+    const close = decideVerdict([compare("s", many(33, 7), many(33, 7))], gates({ minPassRate: 0.8 }), clean);
+    expect(close.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ inconclusive: true });
+    const pointwise = decideVerdict([compare("s", many(33, 7), many(33, 7))], gates({ minPassRate: 0.8, ignoreNoise: false }), clean);
+    expect(pointwise.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ passed: true, message: "head pass rate 82.5% >= minimum 80%" });
   });
 
   it("says maxCostIncrease was not checked when the base has no known cost", () => {
