@@ -28,10 +28,11 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   for (const provider of context.unreachable ?? []) reasons.push(`Provider unreachable: ${provider}`);
 
   const judgements = judgeAll(comparisons, gates);
+  const inconclusiveReasons: string[] = [];
   for (const comparison of comparisons) {
     // A deleted prompt has nothing left to hold to a bar.
     if (comparison.change === "removed") continue;
-    checkPrompt(comparison, gates, judgements[comparison.promptId], findings, reasons);
+    checkPrompt(comparison, gates, judgements[comparison.promptId], findings, reasons, inconclusiveReasons);
   }
 
   const gateFailed = findings.some((f) => !f.passed);
@@ -39,7 +40,9 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   if (gateFailed || context.lintErrors > 0) conclusion = "failure";
   else if (reasons.length > 0) conclusion = "neutral";
 
-  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors), findings, reasons };
+  // Neutral only because evidence is short is not "incomplete": every case was evaluated.
+  const onlyInconclusive = reasons.length > 0 && reasons.length === inconclusiveReasons.length;
+  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, onlyInconclusive), findings, reasons };
   if (Object.keys(judgements).length > 0) verdict.judgements = judgements;
   return verdict;
 }
@@ -60,7 +63,14 @@ function judgeAll(comparisons: PromptComparison[], gates: GateConfig): Record<st
   return Object.fromEntries(judged.map((j, i) => [j.promptId, corrected[i]]));
 }
 
-function checkPrompt(comparison: PromptComparison, gates: GateConfig, judgement: DeltaJudgement | undefined, findings: GateFinding[], reasons: string[]): void {
+function checkPrompt(
+  comparison: PromptComparison,
+  gates: GateConfig,
+  judgement: DeltaJudgement | undefined,
+  findings: GateFinding[],
+  reasons: string[],
+  inconclusiveReasons: string[],
+): void {
   const { promptId, head, base } = comparison;
   const add = (gate: string, passed: boolean, message: string, inconclusive = false) =>
     findings.push(inconclusive ? { promptId, gate, passed, message, inconclusive } : { promptId, gate, passed, message });
@@ -98,7 +108,10 @@ function checkPrompt(comparison: PromptComparison, gates: GateConfig, judgement:
     else {
       const message = `inconclusive: ${label} ${show(j.value)}; can't rule out being below the minimum ${show(minimum)}; add cases or repeats${bounds}`;
       add(gate, gates.onInconclusive !== "fail", message, true);
-      if (gates.onInconclusive === "neutral") reasons.push(`${promptId}: ${message}`);
+      if (gates.onInconclusive === "neutral") {
+        reasons.push(`${promptId}: ${message}`);
+        inconclusiveReasons.push(message);
+      }
     }
   };
 
@@ -127,7 +140,10 @@ function checkPrompt(comparison: PromptComparison, gates: GateConfig, judgement:
     } else {
       const message = `inconclusive: score delta ${delta}; can't rule out a drop of up to ${fmt(Math.max(0, -judgement.low))} (allowed ${allowed}); add cases or repeats${boundsText(judgement)}`;
       add("maxRegression", gates.onInconclusive !== "fail", message, true);
-      if (gates.onInconclusive === "neutral") reasons.push(`${promptId}: ${message}`);
+      if (gates.onInconclusive === "neutral") {
+        reasons.push(`${promptId}: ${message}`);
+        inconclusiveReasons.push(message);
+      }
     }
   }
 
@@ -147,7 +163,14 @@ function errorMessage(result: CaseResult | undefined): string | undefined {
   return result.scores.find((s) => s.error)?.reason;
 }
 
-function title(comparisons: PromptComparison[], judgements: Record<string, DeltaJudgement>, conclusion: Conclusion, gateFailed: boolean, lintErrors: number): string {
+function title(
+  comparisons: PromptComparison[],
+  judgements: Record<string, DeltaJudgement>,
+  conclusion: Conclusion,
+  gateFailed: boolean,
+  lintErrors: number,
+  onlyInconclusive: boolean,
+): string {
   const parts: string[] = [];
   const count = (n: number, label: string) => n > 0 && parts.push(`${n} ${label}`);
   const active = comparisons.filter((c) => c.change !== "removed");
@@ -179,7 +202,7 @@ function title(comparisons: PromptComparison[], judgements: Record<string, Delta
   if (lintErrors > 0) parts.push(`${lintErrors} lint error${plural(lintErrors)}`);
 
   const verdict =
-    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : "incomplete, not passed";
+    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : onlyInconclusive ? "not passed" : "incomplete, not passed";
   const head = comparisons.length === 0 ? "No prompt changed" : `${comparisons.length} prompt${plural(comparisons.length)}`;
   return `${head}: ${[...parts, verdict].join(", ")}`;
 }

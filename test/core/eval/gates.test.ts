@@ -53,7 +53,7 @@ describe("decideVerdict", () => {
     expect(verdict.findings[0]).toMatchObject({ gate: "maxRegression", passed: true, inconclusive: true });
     expect(verdict.findings[0].message).toMatch(/^inconclusive: score delta -0\.13; can't rule out a drop of up to 0\.\d\d \(allowed 0\.05\); add cases or repeats/);
     expect(verdict.reasons).toEqual([`summary: ${verdict.findings[0].message}`]);
-    expect(verdict.title).toBe("1 prompt: 1 inconclusive, incomplete, not passed");
+    expect(verdict.title).toBe("1 prompt: 1 inconclusive, not passed");
     expect(verdict.title).not.toContain("noise");
     expect(verdict.judgements?.summary).toMatchObject({ outcome: "inconclusive", cases: 4, repeats: 1 });
   });
