@@ -126,6 +126,7 @@ async function evaluateAndCompare(
       path: prompt.path,
       ...(prompt.previousPath !== undefined ? { previousPath: prompt.previousPath } : {}),
       change: prompt.change,
+      sampled: [prompt.base, prompt.head].some((p) => typeof p?.parameters.temperature === "number" && p.parameters.temperature > 0),
       ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
       ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
       baseCaseIds: baseGolden?.cases.map((c) => c.id) ?? [],

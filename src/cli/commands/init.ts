@@ -33,7 +33,8 @@ gates:
   # minScore: 0.8                      # example: the head's mean score must reach this
   maxRegression: ${DEFAULT_CONFIG.gates.maxRegression}                 # the head may score at most this much below the base
   requireGolden: ${DEFAULT_CONFIG.gates.requireGolden}                 # a changed prompt must have a golden set
-  ignoreNoise: ${DEFAULT_CONFIG.gates.ignoreNoise}                    # drops within the confidence interval do not fail
+  ignoreNoise: ${DEFAULT_CONFIG.gates.ignoreNoise}                    # judge a drop by its interval, not its point estimate
+  onInconclusive: ${DEFAULT_CONFIG.gates.onInconclusive}              # pass | neutral | fail when a drop is neither shown nor ruled out
 
 ownership:
   # defaultOwners: ["@your-org/prompt-owners"]   # example: when .github/PROMPTOWNERS has no rule

@@ -34,8 +34,16 @@ export interface GateConfig {
   requireGolden: boolean;
   /** Head cost may exceed base cost by at most this fraction (0.2 = +20 %). */
   maxCostIncrease?: number;
-  /** Regressions inside the confidence interval ("within noise") do not fail the gate. */
+  /**
+   * Judge the score delta with its interval (true) rather than its point estimate (false): a drop
+   * fails only when the evidence shows it is larger than `maxRegression`.
+   */
   ignoreNoise: boolean;
+  /**
+   * What an inconclusive prompt (a drop larger than `maxRegression` neither shown nor ruled out)
+   * does to the verdict: `neutral` (default) keeps the check from passing without failing it.
+   */
+  onInconclusive: "pass" | "neutral" | "fail";
 }
 
 export interface PromptOpsConfig {
@@ -154,7 +162,7 @@ export const DEFAULT_CONFIG: PromptOpsConfig = {
     replay: {},
     prices: {},
   },
-  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05 },
+  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05, onInconclusive: "neutral" },
   ownership: {
     useCodeowners: false,
     defaultOwners: [],

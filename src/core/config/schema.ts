@@ -48,6 +48,7 @@ export const CONFIG_SCHEMA = section({
     requireGolden: bool,
     maxCostIncrease: { type: "number", minimum: 0 },
     ignoreNoise: bool,
+    onInconclusive: { enum: ["pass", "neutral", "fail"] },
   }),
   ownership: section({
     useCodeowners: bool,

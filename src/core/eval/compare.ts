@@ -2,6 +2,7 @@
 // scored on both sides with a paired confidence interval, and the cost and latency deltas.
 
 import type { CaseComparison, CaseResult, CaseStatus, PromptChange, PromptComparison, SideResult } from "./model.js";
+import { INTERVAL_LEVEL } from "./decision.js";
 import { caseErrored, isScored, mean, pairedBootstrap, seededRandom } from "./stats.js";
 
 /** Score differences below this are float noise, not a change. */
@@ -16,6 +17,8 @@ export interface ComparePromptInput {
   head?: SideResult;
   /** Case ids of the base's golden set; ids missing from the head's are reported as removed. */
   baseCaseIds?: string[];
+  /** Either side samples at a temperature above 0. */
+  sampled?: boolean;
   /** Where each case is defined and its variables, for reports. */
   cases?: Map<string, { source: { file: string; line: number }; vars: Record<string, unknown> }>;
 }
@@ -54,14 +57,16 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
     removedCases,
   };
   if (input.previousPath !== undefined) comparison.previousPath = input.previousPath;
+  if (input.sampled) comparison.sampled = true;
   if (input.base) comparison.base = input.base;
   if (input.head) comparison.head = input.head;
 
   if (deltas.length > 0) {
     comparison.scoreDelta = mean(deltas);
     if (deltas.length >= 2) {
-      // Seeded by the prompt id: the same results always print the same interval.
-      comparison.interval = pairedBootstrap(deltas, { random: seededRandom(input.promptId) });
+      // Seeded by the prompt id: the same results always print the same interval. Each end is the
+      // one-sided bound the regression decision uses (see decision.ts).
+      comparison.interval = pairedBootstrap(deltas, { level: INTERVAL_LEVEL, random: seededRandom(input.promptId) });
       comparison.withinNoise = comparison.interval.low <= EPSILON && comparison.interval.high >= -EPSILON;
     } else {
       // One paired case says nothing about noise: never sell it as a significant change.

@@ -3,8 +3,9 @@
 // completely gives neutral with the reason; only a complete, passing evaluation gives success.
 
 import type { GateConfig } from "../config/model.js";
-import type { CaseResult, Conclusion, GateFinding, PromptComparison, Verdict } from "./model.js";
-import { caseErrored } from "./stats.js";
+import { holm, judgeDelta, judgeLevel } from "./decision.js";
+import type { CaseResult, Conclusion, DeltaJudgement, GateFinding, PromptComparison, Verdict } from "./model.js";
+import { caseErrored, isScored, mean } from "./stats.js";
 
 /** Comparisons of scores that differ by less than this are equal (float noise). */
 const EPSILON = 1e-9;
@@ -26,10 +27,12 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   const reasons: string[] = [];
   for (const provider of context.unreachable ?? []) reasons.push(`Provider unreachable: ${provider}`);
 
+  const judgements = judgeAll(comparisons, gates);
+  const inconclusiveReasons: string[] = [];
   for (const comparison of comparisons) {
     // A deleted prompt has nothing left to hold to a bar.
     if (comparison.change === "removed") continue;
-    checkPrompt(comparison, gates, findings, reasons);
+    checkPrompt(comparison, gates, judgements[comparison.promptId], findings, reasons, inconclusiveReasons);
   }
 
   const gateFailed = findings.some((f) => !f.passed);
@@ -37,12 +40,40 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   if (gateFailed || context.lintErrors > 0) conclusion = "failure";
   else if (reasons.length > 0) conclusion = "neutral";
 
-  return { conclusion, title: title(comparisons, conclusion, gateFailed, context.lintErrors), findings, reasons };
+  // Neutral only because evidence is short is not "incomplete": every case was evaluated.
+  const onlyInconclusive = reasons.length > 0 && reasons.length === inconclusiveReasons.length;
+  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, onlyInconclusive), findings, reasons };
+  if (Object.keys(judgements).length > 0) verdict.judgements = judgements;
+  return verdict;
 }
 
-function checkPrompt(comparison: PromptComparison, gates: GateConfig, findings: GateFinding[], reasons: string[]): void {
+/**
+ * The delta judgements of every prompt the maxRegression gate applies to, corrected together:
+ * the review's verdict is one decision over all of them.
+ */
+function judgeAll(comparisons: PromptComparison[], gates: GateConfig): Record<string, DeltaJudgement> {
+  if (gates.maxRegression === undefined || !gates.ignoreNoise) return {};
+  const judged: { promptId: string; judgement: DeltaJudgement }[] = [];
+  for (const comparison of comparisons) {
+    if (comparison.change === "removed" || !comparison.head) continue;
+    const judgement = judgeDelta(comparison, gates.maxRegression);
+    if (judgement) judged.push({ promptId: comparison.promptId, judgement });
+  }
+  const corrected = holm(judged.map((j) => j.judgement));
+  return Object.fromEntries(judged.map((j, i) => [j.promptId, corrected[i]]));
+}
+
+function checkPrompt(
+  comparison: PromptComparison,
+  gates: GateConfig,
+  judgement: DeltaJudgement | undefined,
+  findings: GateFinding[],
+  reasons: string[],
+  inconclusiveReasons: string[],
+): void {
   const { promptId, head, base } = comparison;
-  const add = (gate: string, passed: boolean, message: string) => findings.push({ promptId, gate, passed, message });
+  const add = (gate: string, passed: boolean, message: string, inconclusive = false) =>
+    findings.push(inconclusive ? { promptId, gate, passed, message, inconclusive } : { promptId, gate, passed, message });
   const caseCount = head?.cases.length ?? 0;
 
   if (gates.requireGolden) {
@@ -61,33 +92,58 @@ function checkPrompt(comparison: PromptComparison, gates: GateConfig, findings: 
     reasons.push(`${promptId}: ${sides.join(" and ")} could not be evaluated${first ? ` (${first})` : ""}`);
   }
 
-  if (gates.minScore !== undefined) {
-    if (head.meanScore === undefined) {
-      reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
-    } else {
-      const passed = head.meanScore >= gates.minScore - EPSILON;
-      add("minScore", passed, `head score ${fmt(head.meanScore)} ${passed ? ">=" : "<"} minimum ${fmt(gates.minScore)}`);
+  // Levels of the head alone, judged like the delta: by their one-sided bounds when ignoreNoise
+  // is on, so a small golden set neither fails nor clears a prompt on luck.
+  const scored = head.cases.filter(isScored);
+  const level = (gate: "minScore" | "minPassRate", values: number[], minimum: number, label: string, show: (v: number) => string) => {
+    if (!gates.ignoreNoise) {
+      const passed = mean(values)! >= minimum - EPSILON;
+      add(gate, passed, `${label} ${show(mean(values)!)} ${passed ? ">=" : "<"} minimum ${show(minimum)}`);
+      return;
     }
+    const j = judgeLevel(values, minimum, `${promptId}:${gate}`);
+    const bounds = ` [one-sided 95% bounds ${show(j.low)} to ${show(j.high)}]`;
+    if (j.outcome === "meets") add(gate, true, `${label} ${show(j.value)} >= minimum ${show(minimum)}${bounds}`);
+    else if (j.outcome === "below") add(gate, false, `${label} ${show(j.value)} < minimum ${show(minimum)}${bounds}`);
+    else {
+      const message = `inconclusive: ${label} ${show(j.value)}; can't rule out being below the minimum ${show(minimum)}; add cases or repeats${bounds}`;
+      add(gate, gates.onInconclusive !== "fail", message, true);
+      if (gates.onInconclusive === "neutral") {
+        reasons.push(`${promptId}: ${message}`);
+        inconclusiveReasons.push(message);
+      }
+    }
+  };
+
+  if (gates.minScore !== undefined) {
+    if (scored.length === 0) reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
+    else level("minScore", scored.map((c) => c.score), gates.minScore, "head score", fmt);
   }
 
   if (gates.minPassRate !== undefined) {
-    if (head.passRate === undefined) {
-      reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
-    } else {
-      const passed = head.passRate >= gates.minPassRate - EPSILON;
-      add("minPassRate", passed, `head pass rate ${percent(head.passRate)} ${passed ? ">=" : "<"} minimum ${percent(gates.minPassRate)}`);
-    }
+    if (scored.length === 0) reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
+    else level("minPassRate", scored.map((c) => (c.pass ? 1 : 0)), gates.minPassRate, "head pass rate", percent);
   }
 
   if (gates.maxRegression !== undefined && comparison.scoreDelta !== undefined) {
     const drop = -comparison.scoreDelta;
     const delta = signed(comparison.scoreDelta);
-    if (drop <= gates.maxRegression + EPSILON) {
-      add("maxRegression", true, `score delta ${delta} within the allowed regression of ${fmt(gates.maxRegression)}`);
-    } else if (gates.ignoreNoise && comparison.withinNoise) {
-      add("maxRegression", true, `score delta ${delta} exceeds ${fmt(gates.maxRegression)} but is within noise${intervalText(comparison)}`);
+    const allowed = fmt(gates.maxRegression);
+    if (!judgement) {
+      // ignoreNoise off: the point estimate alone decides.
+      const passed = drop <= gates.maxRegression + EPSILON;
+      add("maxRegression", passed, passed ? `score delta ${delta} within the allowed regression of ${allowed}` : `score dropped by ${fmt(drop)} (more than ${allowed})${intervalText(comparison)}`);
+    } else if (judgement.outcome === "regression") {
+      add("maxRegression", false, `regression: score dropped by ${fmt(drop)}, more than the allowed ${allowed} beyond doubt${boundsText(judgement)}`);
+    } else if (judgement.outcome === "no-regression") {
+      add("maxRegression", true, `no regression shown: score delta ${delta}, a drop over ${allowed} is ruled out${boundsText(judgement)}`);
     } else {
-      add("maxRegression", false, `score dropped by ${fmt(drop)} (more than ${fmt(gates.maxRegression)})${intervalText(comparison)}`);
+      const message = `inconclusive: score delta ${delta}; can't rule out a drop of up to ${fmt(Math.max(0, -judgement.low))} (allowed ${allowed}); add cases or repeats${boundsText(judgement)}`;
+      add("maxRegression", gates.onInconclusive !== "fail", message, true);
+      if (gates.onInconclusive === "neutral") {
+        reasons.push(`${promptId}: ${message}`);
+        inconclusiveReasons.push(message);
+      }
     }
   }
 
@@ -107,20 +163,37 @@ function errorMessage(result: CaseResult | undefined): string | undefined {
   return result.scores.find((s) => s.error)?.reason;
 }
 
-function title(comparisons: PromptComparison[], conclusion: Conclusion, gateFailed: boolean, lintErrors: number): string {
+function title(
+  comparisons: PromptComparison[],
+  judgements: Record<string, DeltaJudgement>,
+  conclusion: Conclusion,
+  gateFailed: boolean,
+  lintErrors: number,
+  onlyInconclusive: boolean,
+): string {
   const parts: string[] = [];
   const count = (n: number, label: string) => n > 0 && parts.push(`${n} ${label}`);
   const active = comparisons.filter((c) => c.change !== "removed");
-  const regressed = active.filter((c) => (c.scoreDelta ?? 0) < -EPSILON && !c.withinNoise);
-  const improved = active.filter((c) => (c.scoreDelta ?? 0) > EPSILON && !c.withinNoise);
+  const compared = active.filter((c) => c.scoreDelta !== undefined);
+  const outcome = (c: PromptComparison) => judgements[c.promptId]?.outcome;
+  const regressed = compared.filter((c) => (outcome(c) ? outcome(c) === "regression" : (c.scoreDelta as number) < -EPSILON && !c.withinNoise));
+  const inconclusive = compared.filter((c) => outcome(c) === "inconclusive");
+  const rest = compared.filter((c) => !regressed.includes(c) && !inconclusive.includes(c));
+  const improved = rest.filter((c) => (c.scoreDelta as number) > EPSILON && !c.withinNoise);
+  const unchanged = rest.filter((c) => Math.abs(c.scoreDelta as number) <= EPSILON);
+  const other = rest.filter((c) => !improved.includes(c) && !unchanged.includes(c));
   const deltas = (list: PromptComparison[]) => {
     const values = list.map((c) => c.scoreDelta as number).sort((a, b) => Math.abs(b) - Math.abs(a));
     return ` (${values.slice(0, 3).map(signed).join(", ")}${values.length > 3 ? ", ..." : ""})`;
   };
   if (regressed.length > 0) parts.push(`${regressed.length} regressed${deltas(regressed)}`);
   if (improved.length > 0) parts.push(`${improved.length} improved${deltas(improved)}`);
-  count(active.filter((c) => c.scoreDelta !== undefined && Math.abs(c.scoreDelta) > EPSILON && c.withinNoise).length, "within noise");
-  count(active.filter((c) => c.scoreDelta !== undefined && Math.abs(c.scoreDelta) <= EPSILON).length, "unchanged");
+  count(inconclusive.length, "inconclusive");
+  // With a judgement these cleared the allowed drop; without one (no maxRegression, or
+  // ignoreNoise off) their interval simply contains zero.
+  count(other.filter((c) => outcome(c) === "no-regression").length, "no regression shown");
+  count(other.filter((c) => outcome(c) === undefined).length, "no significant change");
+  count(unchanged.length, "unchanged");
   count(active.filter((c) => c.scoreDelta === undefined && (c.head?.cases.length ?? 0) > 0).length, "not compared");
   count(active.filter((c) => (c.head?.cases.length ?? 0) === 0).length, "without golden cases");
   count(comparisons.length - active.length, "removed");
@@ -128,10 +201,14 @@ function title(comparisons: PromptComparison[], conclusion: Conclusion, gateFail
   count(errored, `case evaluation${plural(errored)} errored`);
   if (lintErrors > 0) parts.push(`${lintErrors} lint error${plural(lintErrors)}`);
 
-  const outcome =
-    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : "incomplete, not passed";
+  const verdict =
+    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : onlyInconclusive ? "not passed" : "incomplete, not passed";
   const head = comparisons.length === 0 ? "No prompt changed" : `${comparisons.length} prompt${plural(comparisons.length)}`;
-  return `${head}: ${[...parts, outcome].join(", ")}`;
+  return `${head}: ${[...parts, verdict].join(", ")}`;
+}
+
+function boundsText(judgement: DeltaJudgement): string {
+  return ` [one-sided 95% bounds ${signed(judgement.low)} to ${signed(judgement.high)}]`;
 }
 
 function intervalText(comparison: PromptComparison): string {

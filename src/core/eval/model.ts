@@ -95,6 +95,8 @@ export interface PromptComparison {
   interval?: ConfidenceInterval;
   /** True when the interval contains 0: the delta may be noise. */
   withinNoise?: boolean;
+  /** Either side samples at a temperature above 0: one sample's flip is chance as often as not. */
+  sampled?: boolean;
   costDeltaUsd?: number;
   latencyP50DeltaMs?: number;
   /** Case ids present on the base golden set but missing on the head. */
@@ -108,6 +110,30 @@ export interface GateFinding {
   gate: string;
   passed: boolean;
   message: string;
+  /** The gate could neither pass nor fail on the evidence; `passed` follows `gates.onInconclusive`. */
+  inconclusive?: boolean;
+}
+
+/**
+ * A prompt's score delta judged against the allowed drop (`gates.maxRegression`):
+ * `regression` when the evidence shows a drop larger than the tolerance (after the correction
+ * across the review's prompts), `no-regression` when the one-sided bound rules such a drop out,
+ * `inconclusive` when neither: a drop of up to `-low` cannot be ruled out.
+ */
+export interface DeltaJudgement {
+  outcome: "regression" | "no-regression" | "inconclusive";
+  delta: number;
+  tolerance: number;
+  /** One-sided 95 % bounds of the true delta. */
+  low: number;
+  high: number;
+  /** Chance of a delta this low if the true drop were only the tolerance (before correction). */
+  pValue: number;
+  /** Cases scored on both sides, and samples per case and side. */
+  cases: number;
+  repeats: number;
+  /** A drop this large is seen 4 times in 5 at this size; smaller ones may go unseen. */
+  minDetectableDrop: number;
 }
 
 export interface Verdict {
@@ -117,6 +143,8 @@ export interface Verdict {
   findings: GateFinding[];
   /** Why the verdict is neutral (provider unreachable, no golden set, ...). */
   reasons: string[];
+  /** Each compared prompt's delta judgement, by prompt id (absent when maxRegression is off). */
+  judgements?: Record<string, DeltaJudgement>;
 }
 
 /** Everything one review found; the single input of every report format. */

@@ -74,9 +74,17 @@ export interface BootstrapOptions {
  */
 export function pairedBootstrap(deltas: readonly number[], options: BootstrapOptions): ConfidenceInterval {
   const level = options.level ?? 0.95;
+  if (deltas.length === 0) return { low: 0, high: 0, level };
+  const sorted = bootstrapMeans(deltas, options);
+  const tail = ((1 - level) / 2) * 100;
+  return { low: percentile(sorted, tail) as number, high: percentile(sorted, 100 - tail) as number, level };
+}
+
+/** The sorted resampled means of the paired deltas (empty for no deltas). */
+export function bootstrapMeans(deltas: readonly number[], options: Omit<BootstrapOptions, "level">): number[] {
   const iterations = Math.max(1, Math.floor(options.iterations ?? 2000));
   const n = deltas.length;
-  if (n === 0) return { low: 0, high: 0, level };
+  if (n === 0) return [];
   const means = new Float64Array(iterations);
   for (let i = 0; i < iterations; i++) {
     let sum = 0;
@@ -84,9 +92,16 @@ export function pairedBootstrap(deltas: readonly number[], options: BootstrapOpt
     means[i] = sum / n;
   }
   means.sort();
-  const sorted = Array.from(means);
-  const tail = ((1 - level) / 2) * 100;
-  return { low: percentile(sorted, tail) as number, high: percentile(sorted, 100 - tail) as number, level };
+  return Array.from(means);
+}
+
+/** Sample standard deviation; 0 for fewer than two values. */
+export function standardDeviation(values: readonly number[]): number {
+  const m = mean(values);
+  if (m === undefined || values.length < 2) return 0;
+  let sum = 0;
+  for (const v of values) sum += (v - m) ** 2;
+  return Math.sqrt(sum / (values.length - 1));
 }
 
 /** A deterministic uniform [0, 1) generator (mulberry32 seeded by an FNV-1a hash of the seed). */

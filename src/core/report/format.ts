@@ -1,7 +1,7 @@
 // Number, delta and label formatting shared by every report, so a score or a cost reads the
 // same in the comment, the check run and the terminal.
 
-import type { CaseComparison, CaseStatus, Conclusion, PromptComparison, SideResult } from "../eval/model.js";
+import type { CaseComparison, CaseStatus, Conclusion, ConfidenceInterval, DeltaJudgement, PromptComparison, SideResult } from "../eval/model.js";
 import type { Severity } from "../diagnostics.js";
 
 /** U+2212, the typographic minus: lines up with `+` in tables. */
@@ -37,13 +37,31 @@ export function formatDelta(delta: number | undefined, digits = 2): string {
   return `${sign(rounded)}${Math.abs(rounded).toFixed(digits)}`;
 }
 
-/** `▲ +0.12`, `▼ −0.05`, with ` · within noise` when the interval contains zero. */
-export function formatScoreDelta(delta: number | undefined, withinNoise?: boolean): string {
+/** `▲ +0.12`, `▼ −0.11 [−0.23, 0.00]`: the delta with its interval when there is one. */
+export function formatScoreDelta(delta: number | undefined, interval?: ConfidenceInterval): string {
   if (delta === undefined || Number.isNaN(delta)) return "—";
   const text = formatDelta(delta);
   const rounded = Number(delta.toFixed(2));
   const arrow = rounded > 0 ? "▲ " : rounded < 0 ? "▼ " : "";
-  return `${arrow}${text}${withinNoise ? " · within noise" : ""}`;
+  return `${arrow}${text}${interval ? ` ${formatInterval(interval)}` : ""}`;
+}
+
+/** `[−0.23, 0.00]` */
+export function formatInterval(interval: ConfidenceInterval): string {
+  return `[${formatDelta(interval.low)}, ${formatDelta(interval.high)}]`;
+}
+
+/** The word a reviewer reads for a prompt's delta judgement. */
+export const OUTCOME_LABEL: Record<DeltaJudgement["outcome"], string> = {
+  regression: "regression",
+  "no-regression": "no regression shown",
+  inconclusive: "inconclusive",
+};
+
+/** `100 cases × 1 sample: a drop smaller than ≈ 0.17 may go unseen` */
+export function detectableDropLine(j: DeltaJudgement): string {
+  const samples = `${j.repeats} sample${j.repeats === 1 ? "" : "s"}`;
+  return `${j.cases} case${j.cases === 1 ? "" : "s"} × ${samples}: a drop smaller than ≈ ${j.minDetectableDrop.toFixed(2)} may go unseen`;
 }
 
 /** `90%`; whole percents unless that would hide a difference from 100 %. */

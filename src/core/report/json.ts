@@ -7,6 +7,7 @@ import type {
   CaseResult,
   CaseStatus,
   ConfidenceInterval,
+  DeltaJudgement,
   PromptChange,
   PromptComparison,
   ReviewResult,
@@ -65,6 +66,8 @@ export interface ReviewJsonPrompt {
   scoreDelta: number | null;
   interval: ConfidenceInterval | null;
   withinNoise: boolean | null;
+  /** The delta judged against `gates.maxRegression`; null when that gate did not judge it. */
+  judgement: DeltaJudgement | null;
   costDeltaUsd: number | null;
   latencyP50DeltaMs: number | null;
   base: ReviewJsonSide | null;
@@ -131,7 +134,7 @@ function caseJson(c: CaseComparison): ReviewJsonCase {
   };
 }
 
-function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf: CasesOf): ReviewJsonPrompt {
+function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf: CasesOf, judgement: DeltaJudgement | undefined): ReviewJsonPrompt {
   return {
     id: p.promptId,
     path: p.path,
@@ -140,6 +143,7 @@ function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf:
     scoreDelta: p.scoreDelta ?? null,
     interval: p.interval ? { low: p.interval.low, high: p.interval.high, level: p.interval.level } : null,
     withinNoise: p.withinNoise ?? null,
+    judgement: judgement ? { ...judgement } : null,
     costDeltaUsd: p.costDeltaUsd ?? null,
     latencyP50DeltaMs: p.latencyP50DeltaMs ?? null,
     base: side(p.base),
@@ -166,10 +170,10 @@ function reviewJson(result: ReviewResult, casesOf: CasesOf): ReviewJson {
     verdict: {
       conclusion: result.verdict.conclusion,
       title: result.verdict.title,
-      findings: result.verdict.findings.map((f) => ({ promptId: f.promptId, gate: f.gate, passed: f.passed, message: f.message })),
+      findings: result.verdict.findings.map((f) => ({ promptId: f.promptId, gate: f.gate, passed: f.passed, message: f.message, inconclusive: f.inconclusive === true })),
       reasons: [...result.verdict.reasons],
     },
-    prompts: result.comparisons.map((p) => promptJson(p, result.diffs, casesOf)),
+    prompts: result.comparisons.map((p) => promptJson(p, result.diffs, casesOf, result.verdict.judgements?.[p.promptId])),
     diagnostics: sortDiagnostics(result.diagnostics).map((d) => ({
       file: d.file,
       line: d.line,

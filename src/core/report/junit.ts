@@ -134,6 +134,11 @@ export function renderJUnit(result: ReviewResult): string {
     if (p.head?.meanScore !== undefined) props.push(property("head.score", num(p.head.meanScore)));
     if (p.scoreDelta !== undefined) props.push(property("delta", num(p.scoreDelta)));
     if (p.withinNoise !== undefined) props.push(property("withinNoise", String(p.withinNoise)));
+    if (p.interval) props.push(property("delta.low", num(p.interval.low)), property("delta.high", num(p.interval.high)), property("delta.level", num(p.interval.level)));
+    const judgement = result.verdict.judgements?.[p.promptId];
+    if (judgement) {
+      props.push(property("outcome", judgement.outcome), property("minDetectableDrop", num(judgement.minDetectableDrop)), property("repeats", String(judgement.repeats)));
+    }
     if (p.head?.model) props.push(property("model", p.head.model));
     if (p.head?.version) props.push(property("version", p.head.version));
     return [

@@ -9,6 +9,8 @@ import {
   SEVERITY_EMOJI,
   STATUS_EMOJI,
   changedCases,
+  OUTCOME_LABEL,
+  detectableDropLine,
   formatDelta,
   formatDuration,
   formatMs,
@@ -86,7 +88,7 @@ function tableRow(c: PromptComparison): string {
     change,
     formatScore(c.base?.meanScore),
     formatScore(c.head?.meanScore),
-    formatScoreDelta(c.scoreDelta, c.withinNoise),
+    formatScoreDelta(c.scoreDelta, c.interval),
     formatPassRate(c.base, c.head),
     formatUsdDelta(c.costDeltaUsd),
     formatMsDelta(c.latencyP50DeltaMs),
@@ -104,7 +106,14 @@ export function summaryTable(result: ReviewResult): string {
   ];
   const more = result.comparisons.length - rows.length;
   const table = [...header, ...rows].join("\n");
-  return more > 0 ? `${table}\n\n… ${plural(more, "more prompt")} not in this table.` : table;
+  const lines = [more > 0 ? `${table}\n\n… ${plural(more, "more prompt")} not in this table.` : table];
+  const judged = Object.keys(result.verdict.judgements ?? {}).length;
+  if (judged > 0) {
+    lines.push(
+      `${plural(judged, "prompt")} compared. Δ score shows the interval whose ends are one-sided 95% bounds; a regression is called only when the drop beyond the allowed one holds across all of them together (Holm, 5% family-wise).`,
+    );
+  }
+  return lines.join("\n\n");
 }
 
 function diagnosticLine(d: Diagnostic): string {
@@ -141,7 +150,7 @@ export function diagnosticsByPrompt(result: ReviewResult): { byPrompt: Map<Promp
 function promptEmoji(result: ReviewResult, c: PromptComparison): string {
   const findings = result.verdict.findings.filter((f) => f.promptId === c.promptId);
   if (findings.some((f) => !f.passed)) return `${CONCLUSION_EMOJI.failure} `;
-  if (!c.head || c.head.meanScore === undefined) return `${CONCLUSION_EMOJI.neutral} `;
+  if (!c.head || c.head.meanScore === undefined || findings.some((f) => f.inconclusive)) return `${CONCLUSION_EMOJI.neutral} `;
   return findings.length > 0 ? `${CONCLUSION_EMOJI.success} ` : "";
 }
 
@@ -178,9 +187,11 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
       "",
       "**Gates**",
       "",
-      bulletList(findings.map((f) => `${f.passed ? "✅" : "❌"} **${escapeInline(f.gate, { maxLength: 80 })}**: ${escapeInline(f.message, { maxLength: 500 })}`)),
+      bulletList(findings.map((f) => `${f.inconclusive && f.passed ? CONCLUSION_EMOJI.neutral : f.passed ? "✅" : "❌"} **${escapeInline(f.gate, { maxLength: 80 })}**: ${escapeInline(f.message, { maxLength: 500 })}`)),
     );
   }
+  const judgement = result.verdict.judgements?.[c.promptId];
+  if (judgement) lines.push("", `**Score delta:** ${OUTCOME_LABEL[judgement.outcome]} · ${detectableDropLine(judgement)}`);
   const removed = removedCaseIds(c);
   if (removed.length > 0) {
     const listed = removed.slice(0, MAX_LISTED).map((id) => inlineCode(id, { maxLength: 120 }));
@@ -189,6 +200,13 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
   }
   if (diagnostics.length > 0) lines.push("", "**Lint**", "", diagnosticList(diagnostics, seeAlso));
   return lines.join("\n");
+}
+
+const SINGLE_SAMPLE_EMOJI = "↕️";
+
+/** Sampled at a temperature above 0 with one sample per case on both sides. */
+function isSingleSample(c: PromptComparison): boolean {
+  return c.sampled === true && c.cases.every((x) => (x.base?.repeats ?? 1) <= 1 && (x.head?.repeats ?? 1) <= 1);
 }
 
 /** Cost, tokens and latency of each side: `base → head` when both ran, else the one that did. */
@@ -260,9 +278,13 @@ function sideBlock(label: string, r: CaseResult, options: SectionOptions): strin
   return `**${label}** · ${facts}\n\n${codeBlock(clipOutput(r.output, options.maxOutputChars)).trimEnd()}`;
 }
 
-function caseSummary(c: CaseComparison): string {
+function caseSummary(c: CaseComparison, singleSample = false): string {
   const id = `<code>${escapeHtmlInline(c.caseId, { maxLength: 120 })}</code>`;
-  const score = (r: CaseResult | undefined) => (!r ? "—" : r.error ? "error" : `${formatScore(r.score)} ${r.pass ? "✅" : "❌"}`);
+  const repeats = (r: CaseResult) => (r.repeats > 1 ? ` ${r.passes}/${r.repeats}` : "");
+  const score = (r: CaseResult | undefined) => (!r ? "—" : r.error ? "error" : `${formatScore(r.score)} ${r.pass ? "✅" : "❌"}${repeats(r)}`);
+  if (singleSample && (c.status === "regressed" || c.status === "improved")) {
+    return `${SINGLE_SAMPLE_EMOJI} ${id} single-sample change: ${score(c.base)} → ${score(c.head)} (${formatDelta(c.delta)})`;
+  }
   let what: string;
   if (c.status === "new") what = `new: ${score(c.head)}`;
   // Without a model error on either side, the error is an evaluator (judge, embedder) that could not run.
@@ -272,7 +294,7 @@ function caseSummary(c: CaseComparison): string {
 }
 
 /** One changed case, collapsed: scores per evaluator, variables, base and head output. */
-export function caseSection(c: CaseComparison, options: SectionOptions): string {
+export function caseSection(c: CaseComparison, options: SectionOptions, singleSample = false): string {
   const body: string[] = [];
   if (c.source) body.push(`Defined at ${inlineCode(`${c.source.file}:${c.source.line}`, { maxLength: 200 })}`);
   if (c.vars && Object.keys(c.vars).length > 0) {
@@ -286,7 +308,7 @@ export function caseSection(c: CaseComparison, options: SectionOptions): string 
     if (c.base) body.push(sideBlock("Base output", c.base, options));
     if (c.head) body.push(sideBlock("Head output", c.head, options));
   }
-  return details(caseSummary(c), body.join("\n\n"));
+  return details(caseSummary(c, singleSample), body.join("\n\n"));
 }
 
 /**
@@ -303,10 +325,24 @@ export function promptSections(
   const sections: MarkdownSection[] = [{ markdown: promptHeading(result, c, diagnostics, options.seeAlso), kind: "prompt" }];
   const diff = result.diffs[c.promptId];
   if (options.showDiff && diff) sections.push({ markdown: diffSection(diff, options), kind: "diff" });
-  const changed = changedCases(c);
+  let changed = changedCases(c);
+  const singleSample = isSingleSample(c);
+  if (singleSample && result.verdict.judgements?.[c.promptId]?.outcome !== "regression") {
+    // Flips of one sample each are chance as often as not: listed one by one they read as
+    // regressions the prompt's own result does not show.
+    const flips = changed.filter((x) => x.status === "regressed" || x.status === "improved");
+    if (flips.length > 0) {
+      const down = flips.filter((x) => x.status === "regressed").length;
+      sections.push({
+        markdown: `${SINGLE_SAMPLE_EMOJI} ${plural(flips.length, "single-sample change")} (${down} down, ${flips.length - down} up) not listed: one sample per case at a temperature above 0, and the prompt's score shows no regression.`,
+        kind: "note",
+      });
+      changed = changed.filter((x) => !flips.includes(x));
+    }
+  }
   const shown = changed.slice(0, Math.max(0, budget.cases));
   budget.cases -= shown.length;
-  for (const x of shown) sections.push({ markdown: caseSection(x, options), kind: "case" });
+  for (const x of shown) sections.push({ markdown: caseSection(x, options, singleSample), kind: "case" });
   const more = changed.length - shown.length;
   if (more > 0) sections.push({ markdown: `… ${plural(more, "more changed case")} not shown; ${options.seeAlso}`, kind: "note" });
   return sections;

@@ -45,26 +45,70 @@ describe("decideVerdict", () => {
     expect(verdict.title).not.toContain("\n");
   });
 
-  it("lets a drop within noise pass when ignoreNoise is on, and fails it when off", () => {
+  it("calls a drop that is neither shown nor ruled out inconclusive, never within noise", () => {
     const noisy = compare("summary", scores(1, 0, 1, 0.5), scores(0, 1, 0.5, 0.5));
     expect(noisy.withinNoise).toBe(true);
-    const lenient = decideVerdict([noisy], gates({ maxRegression: 0.05, ignoreNoise: true }), clean);
-    expect(lenient.conclusion).toBe("success");
-    expect(lenient.findings[0].message).toContain("within noise");
-    expect(lenient.title).toBe("1 prompt: 1 within noise, all gates passed");
-    expect(decideVerdict([noisy], gates({ maxRegression: 0.05, ignoreNoise: false }), clean).conclusion).toBe("failure");
+    const verdict = decideVerdict([noisy], gates({ maxRegression: 0.05 }), clean);
+    expect(verdict.conclusion).toBe("neutral");
+    expect(verdict.findings[0]).toMatchObject({ gate: "maxRegression", passed: true, inconclusive: true });
+    expect(verdict.findings[0].message).toMatch(/^inconclusive: score delta -0\.13; can't rule out a drop of up to 0\.\d\d \(allowed 0\.05\); add cases or repeats/);
+    expect(verdict.reasons).toEqual([`summary: ${verdict.findings[0].message}`]);
+    expect(verdict.title).toBe("1 prompt: 1 inconclusive, not passed");
+    expect(verdict.title).not.toContain("noise");
+    expect(verdict.judgements?.summary).toMatchObject({ outcome: "inconclusive", cases: 4, repeats: 1 });
   });
 
-  it("fails on minScore, minPassRate and maxCostIncrease of the head", () => {
+  it("lets gates.onInconclusive pass or fail an inconclusive prompt, the word shown either way", () => {
+    const noisy = compare("summary", scores(1, 0, 1, 0.5), scores(0, 1, 0.5, 0.5));
+    const lenient = decideVerdict([noisy], gates({ onInconclusive: "pass" }), clean);
+    expect(lenient.conclusion).toBe("success");
+    expect(lenient.findings[0]).toMatchObject({ passed: true, inconclusive: true, message: expect.stringContaining("inconclusive") });
+    const strict = decideVerdict([noisy], gates({ onInconclusive: "fail" }), clean);
+    expect(strict.conclusion).toBe("failure");
+    expect(strict.findings[0]).toMatchObject({ passed: false, inconclusive: true });
+    expect(strict.reasons).toEqual([]);
+  });
+
+  it("clears a prompt whose one-sided bound rules out a drop larger than the tolerance", () => {
+    const steady = compare("summary", scores(0.8, 0.9, 1, 0.7, 0.8, 0.9, 1, 0.7), scores(0.82, 0.88, 1, 0.7, 0.81, 0.9, 0.98, 0.7));
+    const verdict = decideVerdict([steady], gates({ maxRegression: 0.05 }), clean);
+    expect(verdict.conclusion).toBe("success");
+    expect(verdict.findings[0]).toMatchObject({ passed: true, message: expect.stringMatching(/^no regression shown: score delta .*a drop over 0\.05 is ruled out/) });
+    expect(verdict.title).toBe("1 prompt: 1 no regression shown, all gates passed");
+  });
+
+  it("judges by the point estimate alone when ignoreNoise is off", () => {
+    const noisy = compare("summary", scores(1, 0, 1, 0.5), scores(0, 1, 0.5, 0.5));
+    const verdict = decideVerdict([noisy], gates({ maxRegression: 0.05, ignoreNoise: false }), clean);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.judgements).toBeUndefined();
+  });
+
+  it("fails on minScore and maxCostIncrease of the head; a pass rate two cases cannot settle is inconclusive", () => {
     const cheapBase: CaseSpec[] = [{ score: 0.6, costUsd: 0.001 }, { score: 0.4, costUsd: 0.001 }];
     const pricierHead: CaseSpec[] = [{ score: 0.6, costUsd: 0.0015 }, { score: 0.4, costUsd: 0.0015 }];
     const verdict = decideVerdict([compare("summary", cheapBase, pricierHead)], gates({ minScore: 0.7, minPassRate: 0.75, maxCostIncrease: 0.2 }), clean);
     expect(verdict.conclusion).toBe("failure");
     expect(verdict.findings.filter((f) => !f.passed).map((f) => [f.gate, f.message])).toEqual([
-      ["minScore", "head score 0.50 < minimum 0.70"],
-      ["minPassRate", "head pass rate 50% < minimum 75%"],
+      ["minScore", "head score 0.50 < minimum 0.70 [one-sided 95% bounds 0.40 to 0.60]"],
       ["maxCostIncrease", "cost +50% over the allowed +20%"],
     ]);
+    expect(verdict.findings.find((f) => f.gate === "minPassRate")).toMatchObject({
+      inconclusive: true,
+      message: "inconclusive: head pass rate 50%; can't rule out being below the minimum 75%; add cases or repeats [one-sided 95% bounds 0% to 100%]",
+    });
+  });
+
+  it("judges minScore and minPassRate by their bounds, or by the point estimate when ignoreNoise is off", () => {
+    const many = (pass: number, fail: number): CaseSpec[] => [...Array(pass).fill({ score: 1 }), ...Array(fail).fill({ score: 0 })];
+    // 36 of 40 pass: 90 % with a lower bound near 83 %.
+    const clear = decideVerdict([compare("s", many(36, 4), many(36, 4))], gates({ minPassRate: 0.8 }), clean);
+    expect(clear.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ passed: true, message: expect.stringMatching(/^head pass rate 90% >= minimum 80%/) });
+    // 33 of 40 pass: 82.5 %, above 80 % but not surely so.
+    const close = decideVerdict([compare("s", many(33, 7), many(33, 7))], gates({ minPassRate: 0.8 }), clean);
+    expect(close.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ inconclusive: true });
+    const pointwise = decideVerdict([compare("s", many(33, 7), many(33, 7))], gates({ minPassRate: 0.8, ignoreNoise: false }), clean);
+    expect(pointwise.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ passed: true, message: "head pass rate 82.5% >= minimum 80%" });
   });
 
   it("says maxCostIncrease was not checked when the base has no known cost", () => {
@@ -123,10 +167,24 @@ describe("decideVerdict", () => {
   it("fails on lint errors even when every gate passes", () => {
     const verdict = decideVerdict([compare("summary", scores(1), scores(1))], gates(), { lintErrors: 2 });
     expect(verdict.conclusion).toBe("failure");
-    expect(verdict.title).toBe("1 prompt: 1 unchanged, 2 lint errors, failed");
+    // One paired case can neither convict nor clear a prompt.
+    expect(verdict.title).toBe("1 prompt: 1 inconclusive, 2 lint errors, failed");
   });
 
   it("titles a review with no prompt", () => {
     expect(decideVerdict([], gates(), clean)).toMatchObject({ conclusion: "success", title: "No prompt changed: all gates passed" });
+  });
+});
+
+describe("decideVerdict across many prompts", () => {
+  it("holds the family-wise error: a drop that would fail one prompt alone is inconclusive among ten", () => {
+    // A drop of 0.2 on 3 of 12 cases: significant on its own at 5 %, not after Holm over ten prompts.
+    const marginal = (id: string) => compare(id, scores(...Array(12).fill(1)), scores(0.8, 0.8, 0.8, ...Array(9).fill(1)));
+    const alone = decideVerdict([marginal("p0")], gates({ maxRegression: 0 }), clean);
+    expect(alone.judgements?.p0.outcome).toBe("regression");
+    const prompts = Array.from({ length: 10 }, (_, i) => marginal(`p${i}`));
+    const together = decideVerdict(prompts, gates({ maxRegression: 0 }), clean);
+    expect(Object.values(together.judgements ?? {}).map((j) => j.outcome)).toEqual(Array(10).fill("inconclusive"));
+    expect(together.conclusion).toBe("neutral");
   });
 });

@@ -34,6 +34,17 @@ describe("lintWorkspace", () => {
     expect(await lint({ "prompts/summary.prompt.yml": summary(), "prompts/summary.golden.jsonl": golden })).toEqual([]);
   });
 
+  it("warns when a sampled prompt is judged on one sample per case", async () => {
+    const sampled = summary().replace("model: openai/gpt-4o-mini", "model: openai/gpt-4o-mini\nmodelParameters:\n  temperature: 0.7");
+    expect(await lint({ "prompts/summary.prompt.yml": sampled, "prompts/summary.golden.jsonl": golden })).toEqual([
+      "prompts/summary.prompt.yml:2:1: warning: temperature 0.7 with one sample per case: score deltas are mostly sampling noise; set providers.repeats (3 or more) or temperature 0 [single-sample]",
+    ]);
+    const repeated = { ...DEFAULT_CONFIG, providers: { ...DEFAULT_CONFIG.providers, repeats: 3 } };
+    expect(await lint({ "prompts/summary.prompt.yml": sampled, "prompts/summary.golden.jsonl": golden }, repeated)).toEqual([]);
+    const greedy = sampled.replace("temperature: 0.7", "temperature: 0");
+    expect(await lint({ "prompts/summary.prompt.yml": greedy, "prompts/summary.golden.jsonl": golden })).toEqual([]);
+  });
+
   it("reports undeclared variables as errors and unused ones as warnings, at their lines", async () => {
     const text = summary({ variables: ["ticket: { type: string }", "tone: { type: string }"], content: "{{ticket}} for {{customer}}" });
     const out = await lint({ "p.prompt.yml": text, "p.golden.jsonl": '{"ticket": "x", "tone": "y"}\n' });

@@ -6,7 +6,8 @@ describe("report number formatting", () => {
     expect(formatDelta(-0.05)).toBe("−0.05");
     expect(formatDelta(-0.001)).toBe("0.00");
     expect(formatScoreDelta(0.12)).toBe("▲ +0.12");
-    expect(formatScoreDelta(-0.05, true)).toBe("▼ −0.05 · within noise");
+    expect(formatScoreDelta(-0.11, { low: -0.2347, high: 0.001, level: 0.9 })).toBe("▼ −0.11 [−0.23, 0.00]");
+    expect(formatScoreDelta(0.2, { low: 0.1, high: 0.31, level: 0.9 })).toBe("▲ +0.20 [+0.10, +0.31]");
     expect(formatScoreDelta(undefined)).toBe("—");
   });
 

@@ -28,7 +28,7 @@ function failingReview(): ReviewResult {
       comparedCase("refund-1", 0.9, 0.4),
       comparedCase("refund-2", 0.9, 0.7),
     ],
-    { removedCases: ["old-case"], scoreDelta: -0.0833, withinNoise: true, costDeltaUsd: 0.00034, latencyP50DeltaMs: 120 },
+    { removedCases: ["old-case"], scoreDelta: -0.0833, interval: { low: -0.234, high: 0.02, level: 0.9 }, withinNoise: true, costDeltaUsd: 0.00034, latencyP50DeltaMs: 120 },
   );
   return review([cmp], {
     verdict: {
@@ -55,11 +55,11 @@ describe("renderComment", () => {
     expect(md.startsWith(`${COMMENT_MARKER}\n## ❌ PromptOps: 1 prompt failed its gates\n`)).toBe(true);
   });
 
-  it("has a summary row with scores, a ▼ delta within noise, pass rate, cost and latency deltas", () => {
+  it("has a summary row with scores, a ▼ delta with its interval, pass rate, cost and latency deltas", () => {
     expect(md).toContain("| Prompt | Change | Base score | Head score | Δ score | Pass rate | Δ cost | Δ p50 latency |");
     const row = md.split("\n").find((l) => l.startsWith("| `support/summary`"));
     const cells = row!.split(" | ");
-    expect(cells.slice(1)).toEqual(["modified", "0.80", "0.72", "▼ −0.08 · within noise", "100% → 80%", "+$0.00034", "+120 ms |"]);
+    expect(cells.slice(1)).toEqual(["modified", "0.80", "0.72", "▼ −0.08 [−0.23, +0.02]", "100% → 80%", "+$0.00034", "+120 ms |"]);
   });
 
   it("gives each prompt's cost, tokens and p50/p95 latency on both sides", () => {

@@ -1,0 +1,98 @@
+// The review's verdict on a sampled model, end to end: a seeded stochastic model behind the local
+// model server answers right or wrong with a per-prompt accuracy, so the outcomes are the same
+// every run while the per-case flips look like real sampling at temperature 0.7.
+
+import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../src/core/config/model.js";
+import { memoryCache } from "../../src/core/eval/cache.js";
+import { createModelAccess } from "../../src/core/eval/models.js";
+import { seededRandom } from "../../src/core/eval/stats.js";
+import { memoryTree } from "../../src/core/files.js";
+import { renderComment } from "../../src/core/report/markdown.js";
+import { reviewChanges } from "../../src/core/review.js";
+import { loadWorkspace } from "../../src/core/workspace.js";
+import { startModelServer, type ModelServer } from "../support/model-server.js";
+
+/** Accuracy of each system message the model is asked with. */
+const ACCURACY: Record<string, number> = {
+  "Label the ticket.": 0.8,
+  "Label the ticket, please.": 0.8,
+  "Label the ticket in one word.": 0.3,
+};
+
+const prompt = (system: string) => `name: Label
+model: openai/gpt-4o-mini
+modelParameters:
+  temperature: 0.7
+messages:
+  - role: system
+    content: ${system}
+  - role: user
+    content: "Ticket {{n}}"
+evaluators:
+  - name: right
+    string:
+      contains: right
+`;
+
+const golden = Array.from({ length: 60 }, (_, n) => JSON.stringify({ id: `t${n}`, vars: { n: String(n) } })).join("\n");
+
+describe("reviewChanges with a sampled model", () => {
+  let server: ModelServer;
+  const seen = new Map<string, number>();
+  beforeAll(async () => {
+    server = await startModelServer({
+      handler: (request) => {
+        const messages = request.body.messages as { role: string; content: string }[];
+        const system = messages.find((m) => m.role === "system")!.content;
+        const key = JSON.stringify(messages);
+        // The n-th identical request is the n-th sample of that case.
+        const draw = seen.get(key) ?? 0;
+        seen.set(key, draw + 1);
+        return seededRandom(`${key}#${draw}`)() < ACCURACY[system]! ? "right" : "wrong";
+      },
+    });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => seen.clear());
+
+  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}) {
+    const config: PromptOpsConfig = {
+      ...DEFAULT_CONFIG,
+      providers: { ...DEFAULT_CONFIG.providers, retries: 0, openai: { baseUrl: `${server.url}/v1` } },
+      gates: { ...DEFAULT_CONFIG.gates, ...gates },
+      versioning: { ...DEFAULT_CONFIG.versioning, requireBump: false },
+    };
+    const files = (system: string) => ({ "prompts/label.prompt.yml": prompt(system), "prompts/label.golden.jsonl": golden });
+    const [base, head] = await Promise.all([
+      loadWorkspace(memoryTree(files("Label the ticket."), "base"), config),
+      loadWorkspace(memoryTree(files(headSystem), "head"), config),
+    ]);
+    const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache: memoryCache() });
+    return reviewChanges({ config, base, head, changes: [{ path: "prompts/label.prompt.yml", status: "modified" }], models, baseRef: "base", headRef: "head", now: () => 0 });
+  }
+
+  it("fails a large drop as a regression", async () => {
+    const result = await review("Label the ticket in one word.");
+    expect(result.verdict.judgements?.["prompts/label"]?.outcome).toBe("regression");
+    expect(result.verdict.conclusion).toBe("failure");
+    expect(result.diagnostics.map((d) => d.rule)).toContain("single-sample");
+  });
+
+  it("never passes or fails a harmless change on 60 single samples it cannot judge, and never says within noise", async () => {
+    const result = await review("Label the ticket, please.");
+    const judgement = result.verdict.judgements?.["prompts/label"];
+    expect(judgement?.outcome).toBe("inconclusive");
+    expect(result.verdict.conclusion).toBe("neutral");
+    const md = renderComment(result);
+    expect(md).toMatch(/can't rule out a drop of up to 0\.\d\d/);
+    expect(md).toMatch(/60 cases × 1 sample: a drop smaller than ≈ 0\.\d\d may go unseen/);
+    expect(md).not.toContain("within noise");
+    expect(md).not.toContain("🔻");
+  });
+
+  it("lets onInconclusive: pass keep the check green while still saying inconclusive", async () => {
+    const result = await review("Label the ticket, please.", { onInconclusive: "pass" });
+    expect(result.verdict.conclusion).toBe("success");
+    expect(renderComment(result)).toContain("inconclusive");
+  });
+});
