@@ -37,7 +37,10 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   if (gateFailed || context.lintErrors > 0) conclusion = "failure";
   else if (reasons.length > 0) conclusion = "neutral";
 
-  return { conclusion, title: title(comparisons, conclusion, gateFailed, context.lintErrors), findings, reasons };
+  // Cases that ran under no score gate cannot fail: "all gates passed" would claim a check that never happened.
+  const scored = comparisons.some((c) => c.change !== "removed" && (c.head?.cases.length ?? 0) > 0);
+  const ungated = scored && !findings.some((f) => f.gate !== "requireGolden");
+  return { conclusion, title: title(comparisons, conclusion, gateFailed, context.lintErrors, ungated), findings, reasons };
 }
 
 function checkPrompt(comparison: PromptComparison, gates: GateConfig, findings: GateFinding[], reasons: string[]): void {
@@ -107,7 +110,7 @@ function errorMessage(result: CaseResult | undefined): string | undefined {
   return result.scores.find((s) => s.error)?.reason;
 }
 
-function title(comparisons: PromptComparison[], conclusion: Conclusion, gateFailed: boolean, lintErrors: number): string {
+function title(comparisons: PromptComparison[], conclusion: Conclusion, gateFailed: boolean, lintErrors: number, ungated: boolean): string {
   const parts: string[] = [];
   const count = (n: number, label: string) => n > 0 && parts.push(`${n} ${label}`);
   const active = comparisons.filter((c) => c.change !== "removed");
@@ -129,7 +132,7 @@ function title(comparisons: PromptComparison[], conclusion: Conclusion, gateFail
   if (lintErrors > 0) parts.push(`${lintErrors} lint error${plural(lintErrors)}`);
 
   const outcome =
-    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : "incomplete, not passed";
+    conclusion === "success" ? (ungated ? "no gates configured" : "all gates passed") : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : "incomplete, not passed";
   const head = comparisons.length === 0 ? "No prompt changed" : `${comparisons.length} prompt${plural(comparisons.length)}`;
   return `${head}: ${[...parts, outcome].join(", ")}`;
 }
