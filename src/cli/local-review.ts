@@ -3,8 +3,8 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import type { PromptOpsConfig } from "../core/config/model.js";
-import type { ResponseCache } from "../core/eval/cache.js";
+import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
+import { memoryCache, type ResponseCache } from "../core/eval/cache.js";
 import { createModelAccess } from "../core/eval/models.js";
 import type { RecordedResponse } from "../core/providers/replay.js";
 import { reviewChanges, type Review } from "../core/review.js";
@@ -126,6 +126,9 @@ export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig
 export async function runLocalReview(io: CliIO, options: LocalReviewOptions): Promise<Review | undefined> {
   const revisions = await loadRevisions(io, options.base, options.head);
   if (!revisions) return undefined;
+  // Say where the rules came from: a newcomer's config change on the branch is not applied yet.
+  const configChanged = revisions.changes.some((c) => c.path === CONFIG_PATH || c.previousPath === CONFIG_PATH);
+  io.stderr(`promptops: rules from ${options.base} (${CONFIG_PATH} as it is there)${configChanged ? `; the change to it on ${options.head} applies once merged` : ""}\n`);
   const { models, finish } = await cliModels(io, revisions.root, revisions.config, options);
   try {
     return await reviewChanges({

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { createRedactor, secretsFrom } from "../core/redact.js";
 import { processIO, EXIT, type CliIO } from "./io.js";
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 /** What every subcommand module exports (src/cli/commands/<name>.ts). */
 interface CommandModule {
@@ -71,6 +72,9 @@ export async function main(argv: string[], raw: CliIO = processIO()): Promise<nu
   };
   const program = new Command("promptops")
     .description("Review changes to LLM prompts: lint, evaluate base vs head, owners and versions.")
+    .version(packageVersion(), "-V, --version", "print the PromptOps version")
+    // `promptops --version` only before a command: `promote ID --to ENV --version 1.2.0` is the command's own option.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError("(run `promptops --help` for usage)");
@@ -92,6 +96,12 @@ export async function main(argv: string[], raw: CliIO = processIO()): Promise<nu
     return EXIT.error;
   }
   return exitCode;
+}
+
+/** The installed package's version; `src/cli` and `lib/cli` both sit two folders below package.json. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { ACTION_REF } from "../../src/cli/commands/init.js";
@@ -53,6 +53,33 @@ describe("promptops init", () => {
     expect(io.out).toContain("skipped prompts/example.prompt.yml (already exists)\n");
     expect(readFileSync(join(repo.dir, "prompts/example.prompt.yml"), "utf8")).toBe("mine\n");
     expect(existsSync(join(repo.dir, "prompts/example.golden.jsonl"))).toBe(true);
+  });
+
+  it("adds .promptops/ to .gitignore once, keeping what is there", async () => {
+    repo.write({ ".gitignore": "node_modules/" });
+    expect(await main(["init"], recordingIO(repo.dir))).toBe(0);
+    expect(readFileSync(join(repo.dir, ".gitignore"), "utf8")).toBe("node_modules/\n.promptops/\n");
+    const again = recordingIO(repo.dir);
+    expect(await main(["init"], again)).toBe(0);
+    expect(again.out).toContain("skipped .gitignore (already ignores .promptops/)\n");
+    expect(readFileSync(join(repo.dir, ".gitignore"), "utf8")).toBe("node_modules/\n.promptops/\n");
+  });
+
+  it("its gates fail a prompt that fails its cases; without gates, eval says so instead of claiming a pass", async () => {
+    expect(await main(["init"], recordingIO(repo.dir))).toBe(0);
+    // The echo model repeats the ticket, which never names the expected topic: every case fails.
+    const promptPath = join(repo.dir, "prompts/example.prompt.yml");
+    writeFileSync(promptPath, readFileSync(promptPath, "utf8").replace("model: openai/gpt-4o-mini", "model: echo"));
+    const gated = recordingIO(repo.dir);
+    expect(await main(["eval", "prompts/example.prompt.yml", "--no-cache"], gated)).toBe(1);
+    expect(gated.out).toContain("minPassRate");
+
+    const configPath = join(repo.dir, ".github/promptops.yml");
+    writeFileSync(configPath, readFileSync(configPath, "utf8").replace(/^  minPassRate:.*\n/m, ""));
+    const ungated = recordingIO(repo.dir);
+    expect(await main(["eval", "prompts/example.prompt.yml", "--no-cache"], ungated)).toBe(0);
+    expect(ungated.out).toContain("no gates configured");
+    expect(ungated.out).not.toContain("all gates passed");
   });
 
   it("sets up another folder when given one", async () => {

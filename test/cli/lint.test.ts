@@ -25,6 +25,22 @@ describe("promptops lint", () => {
   });
   afterEach(() => repo.cleanup());
 
+  it("a named file that is not a prompt is an error with the reason, not \"0 prompts checked\"", async () => {
+    repo.write({ "prompts/sample_prompt.yml": goodPrompt });
+    const io = recordingIO(repo.dir);
+    expect(await main(["lint", "prompts/sample_prompt.yml"], io)).toBe(1);
+    expect(io.out).toMatch(/^prompts\/sample_prompt\.yml:1:1: error: not a prompt file: PromptOps reads \.prompt\.yml.*\[not-a-prompt\]\n$/);
+  });
+
+  it("--base REF runs the version-bump check that review would fail on", async () => {
+    repo.write({ "prompts/summary.prompt.yml": goodPrompt.replace("Summarize", "Briefly summarize") });
+    const plain = recordingIO(repo.dir);
+    expect(await main(["lint"], plain)).toBe(0);
+    const io = recordingIO(repo.dir);
+    expect(await main(["lint", "--base", "HEAD"], io)).toBe(1);
+    expect(io.out).toMatch(/prompts\/summary\.prompt\.yml:\d+:\d+: error: .*version.*\n/);
+  });
+
   it("exits 0 and prints nothing on stdout for a clean project", async () => {
     const io = recordingIO(repo.dir);
     expect(await main(["lint"], io)).toBe(0);

@@ -114,6 +114,13 @@ describe("promptops review", () => {
     expect(JSON.parse(written).prompts.map((p: { id: string }) => p.id)).toEqual(JSON.parse(again.io.out).prompts.map((p: { id: string }) => p.id));
   });
 
+  it("says where its rules came from, and that a config change on the head is not applied yet", async () => {
+    repo.write({ "prompts/greeter.prompt.yml": prompt("Now say {{word}}", "1.1.0"), ".github/promptops.yml": `${CONFIG}  minScore: 1\n` });
+    repo.commit("head");
+    const { io } = await review(repo, "--format", "json", "--no-cache");
+    expect(io.err).toContain("promptops: rules from main~1 (.github/promptops.yml as it is there); the change to it on main applies once merged\n");
+  });
+
   it("rejects bad flags with exit 2", async () => {
     const { code, io } = await review(repo, "--format", "pdf");
     expect(code).toBe(2);

@@ -2,7 +2,7 @@
 // workflow running PromptOps on pull requests. Existing files are never overwritten.
 
 import type { Command } from "commander";
-import { mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_CONFIG } from "../../core/config/model.js";
 import type { CliIO } from "../io.js";
@@ -31,6 +31,7 @@ providers:
 
 gates:
   # minScore: 0.8                      # example: the head's mean score must reach this
+  minPassRate: 0.8                     # share of golden cases that must pass: a prompt failing its cases fails
   maxRegression: ${DEFAULT_CONFIG.gates.maxRegression}                 # the head may score at most this much below the base
   requireGolden: ${DEFAULT_CONFIG.gates.requireGolden}                 # a changed prompt must have a golden set
   ignoreNoise: ${DEFAULT_CONFIG.gates.ignoreNoise}                    # judge a drop by its interval, not its point estimate
@@ -147,6 +148,24 @@ export function register(program: Command, io: CliIO): void {
           io.stdout(`skipped ${path} (already exists)\n`);
         }
       }
+      await ignoreCache(target, io);
       io.stdout("\nNext: `promptops lint` to check the prompts, then add OPENAI_API_KEY to the repository's secrets.\n");
     });
+}
+
+/** The response cache (`.promptops/`) is local state: `init` adds it to `.gitignore` once. */
+async function ignoreCache(target: string, io: CliIO): Promise<void> {
+  const path = join(target, ".gitignore");
+  let text = "";
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  if (text.split(/\r?\n/).some((line) => /^\/?\.promptops\/?$/.test(line.trim()))) {
+    io.stdout("skipped .gitignore (already ignores .promptops/)\n");
+    return;
+  }
+  await appendFile(path, `${text === "" || text.endsWith("\n") ? "" : "\n"}.promptops/\n`);
+  io.stdout(`${text === "" ? "wrote  " : "updated"} .gitignore (.promptops/)\n`);
 }

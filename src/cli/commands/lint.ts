@@ -3,13 +3,14 @@
 
 import type { Command } from "commander";
 import { realpath, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { readConfig } from "../../core/config/load.js";
 import type { PromptOpsConfig } from "../../core/config/model.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../../core/diagnostics.js";
+import { isPartialPath, promptFormatOf } from "../../core/prompts/formats.js";
 import { lintWorkspace } from "../../core/prompts/lint.js";
 import { loadWorkspace, type Workspace } from "../../core/workspace.js";
-import { findProjectRoot, workingTree } from "../git.js";
+import { findProjectRoot, gitTree, resolveRef, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 
 export interface LocalProject {
@@ -67,7 +68,8 @@ export function register(program: Command, io: CliIO): void {
     .description("Check prompt files, partials and golden sets for errors (exit 1 when there are errors)")
     .argument("[paths...]", "files or folders to lint (default: the whole project)")
     .option("--json", "print the diagnostics as a JSON array")
-    .action(async (paths: string[], options: { json?: boolean }) => {
+    .option("--base <ref>", "also run the checks that compare with a base revision (version bump)")
+    .action(async (paths: string[], options: { json?: boolean; base?: string }) => {
       const all: Diagnostic[] = [];
       let configBroken = false;
       let prompts = 0;
@@ -79,7 +81,11 @@ export function register(program: Command, io: CliIO): void {
           continue;
         }
         prompts += project.workspace.prompts.size;
-        all.push(...relativeToCwd(io.cwd, root, lintWorkspace(project.workspace, project.config)));
+        const base = options.base
+          ? await loadWorkspace(gitTree(root, await resolveRef(root, options.base)), project.config)
+          : undefined;
+        const found = [...lintWorkspace(project.workspace, project.config, { base }), ...(await unreadNamedFiles(project, scope ?? []))];
+        all.push(...relativeToCwd(io.cwd, root, found));
       }
       const sorted = sortDiagnostics(all);
       if (options.json) io.stdout(`${JSON.stringify(sorted, null, 2)}\n`);
@@ -97,6 +103,27 @@ export function register(program: Command, io: CliIO): void {
       }
       io.setExitCode(hasErrors(sorted) ? EXIT.failed : EXIT.ok);
     });
+}
+
+/**
+ * Files named on the command line that were not linted as prompts, golden sets or partials: an
+ * error with the reason, so `lint notes.yml` never reads as "0 prompts checked, clean".
+ */
+async function unreadNamedFiles(project: LocalProject, scope: string[]): Promise<Diagnostic[]> {
+  const { workspace, config } = project;
+  const golden = new Set(workspace.goldenPaths.values());
+  const reported = new Set(workspace.diagnostics.map((d) => d.file));
+  const out: Diagnostic[] = [];
+  for (const rel of scope) {
+    if (workspace.prompts.has(rel) || golden.has(rel) || reported.has(rel) || isPartialPath(rel, config.prompts.partials)) continue;
+    // A folder's prompts, if any, were linted.
+    if (!(await stat(join(project.root, rel))).isFile()) continue;
+    const message = promptFormatOf(rel) === undefined
+      ? "not a prompt file: PromptOps reads .prompt.yml, .prompt.yaml, .prompt, .prompty and .prompt.md files (rename it, e.g. to name.prompt.yml)"
+      : `not linted: the file is not matched by \`prompts.include\` (${config.prompts.include.join(", ")}) or is matched by \`prompts.exclude\``;
+    out.push({ file: rel, line: 1, column: 1, severity: "error", message, rule: "not-a-prompt" });
+  }
+  return out;
 }
 
 function count(n: number, word: string): string {

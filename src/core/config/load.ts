@@ -3,6 +3,7 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { closest } from "../closest.js";
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { unreadableReason, type FileBlob, type TreeReader } from "../files.js";
 import { CONFIG_PATH, DEFAULT_CONFIG, type PromptOpsConfig } from "./model.js";
@@ -197,29 +198,6 @@ function keyNodeAt(root: unknown, path: string[]): Node | undefined {
   const parent = valueNodeAt(root, path.slice(0, -1));
   const key = pairAt(parent, path[path.length - 1]!)?.key;
   return isScalar(key) ? key : undefined;
-}
-
-/** The known key nearest to a typo, when it is near enough to be a plausible misspelling. */
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

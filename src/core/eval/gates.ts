@@ -42,7 +42,10 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
 
   // Neutral only because evidence is short is not "incomplete": every case was evaluated.
   const onlyInconclusive = reasons.length > 0 && reasons.length === inconclusiveReasons.length;
-  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, onlyInconclusive), findings, reasons };
+  // Cases that ran under no score gate cannot fail: "all gates passed" would claim a check that never happened.
+  const scored = comparisons.some((c) => c.change !== "removed" && (c.head?.cases.length ?? 0) > 0);
+  const ungated = scored && !findings.some((f) => f.gate !== "requireGolden");
+  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, { onlyInconclusive, ungated }), findings, reasons };
   if (Object.keys(judgements).length > 0) verdict.judgements = judgements;
   return verdict;
 }
@@ -169,7 +172,7 @@ function title(
   conclusion: Conclusion,
   gateFailed: boolean,
   lintErrors: number,
-  onlyInconclusive: boolean,
+  { onlyInconclusive, ungated }: { onlyInconclusive: boolean; ungated: boolean },
 ): string {
   const parts: string[] = [];
   const count = (n: number, label: string) => n > 0 && parts.push(`${n} ${label}`);
@@ -202,7 +205,17 @@ function title(
   if (lintErrors > 0) parts.push(`${lintErrors} lint error${plural(lintErrors)}`);
 
   const verdict =
-    conclusion === "success" ? "all gates passed" : gateFailed ? "gate failed" : conclusion === "failure" ? "failed" : onlyInconclusive ? "not passed" : "incomplete, not passed";
+    conclusion === "success"
+      ? ungated
+        ? "no gates configured"
+        : "all gates passed"
+      : gateFailed
+        ? "gate failed"
+        : conclusion === "failure"
+          ? "failed"
+          : onlyInconclusive
+            ? "not passed"
+            : "incomplete, not passed";
   const head = comparisons.length === 0 ? "No prompt changed" : `${comparisons.length} prompt${plural(comparisons.length)}`;
   return `${head}: ${[...parts, verdict].join(", ")}`;
 }

@@ -4,6 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { sortDiagnostics, type Diagnostic, type Severity } from "../diagnostics.js";
 import { goldenCandidates } from "../golden/locate.js";
+import { buildScorers } from "../scorers/index.js";
 import { checkBump, versionProblem } from "../versions/bump.js";
 import { idTagProblem } from "../versions/tags.js";
 import type { Workspace } from "../workspace.js";
@@ -153,6 +154,14 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
         rule: "golden-missing-variable",
       });
     }
+  }
+
+  // Evaluators as eval will build them: one that cannot be built (`uses: github/nonexistent`)
+  // would never run, so it is an error now rather than a surprise in the first eval.
+  for (const evaluator of prompt.evaluators) {
+    const built = buildScorers({ evaluators: [evaluator] });
+    const severity: Severity = built.scorers.length === 0 ? "error" : "warning";
+    for (const d of built.diagnostics) at(evaluator.line, 1, severity, "evaluator", `evaluator "${d.evaluator}": ${d.message}`);
   }
 
   const versionInvalid = prompt.version !== undefined ? versionProblem(prompt.version) : undefined;

@@ -69,6 +69,12 @@ export function parsePromptBlob(path: string, blob: FileBlob): ParseResult {
     case "text":
       return parsePrompt(path, blob.text);
     case "binary":
+      if (blob.invalidUtf8) {
+        const { line, column } = blob.invalidUtf8;
+        return {
+          diagnostics: [{ file: path, line, column, severity: "error", rule: "invalid-utf8", message: "file is not valid UTF-8 here (a byte sequence no UTF-8 text contains): save the file as UTF-8" }],
+        };
+      }
       return diag("binary-file", `file is binary (${formatBytes(blob.size)}; NUL bytes or invalid UTF-8), not a text prompt`);
     case "too-large":
       return diag("file-too-large", `file is ${formatBytes(blob.size)}, over the ${formatBytes(MAX_FILE_BYTES)} limit for prompt files; it was not parsed`);

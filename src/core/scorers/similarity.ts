@@ -1,8 +1,11 @@
 // Closeness to the expected text: edit distance, ROUGE-L on words, and cosine similarity of
 // embeddings. Scores are in 0..1; each has a pass threshold with a documented default.
 
+import { levenshteinDistance } from "../text.js";
 import { quote } from "./string.js";
 import type { Embedder, ScorerOutcome } from "./types.js";
+
+export { levenshteinDistance };
 
 /** Largest edit distance a levenshtein check allows when no threshold is given (promptfoo's default). */
 export const LEVENSHTEIN_DEFAULT_THRESHOLD = 5;
@@ -11,22 +14,6 @@ export const ROUGE_DEFAULT_THRESHOLD = 0.75;
 /** Cosine similarity a `similar` check needs when no threshold is given (promptfoo's default). */
 export const SIMILAR_DEFAULT_THRESHOLD = 0.75;
 
-export function levenshteinDistance(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  if (x.length < y.length) return levenshteinDistance(b, a);
-  let previous = Uint32Array.from({ length: y.length + 1 }, (_, j) => j);
-  let current = new Uint32Array(y.length + 1);
-  for (let i = 1; i <= x.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= y.length; j++) {
-      const substitution = previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[y.length];
-}
 
 /**
  * promptfoo's `levenshtein`: passes when the edit distance is at most `threshold` (default 5).

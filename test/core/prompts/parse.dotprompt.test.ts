@@ -24,7 +24,7 @@ describe("Dotprompt .prompt", () => {
     expect(prompt?.messages).toEqual([
       { role: "user", content: "Context first: {{topic}}", line: 4 },
       { role: "system", content: "  Be brief.", line: 7 },
-      { role: "assistant", content: "Sure, here goes {{history}}", line: 11 },
+      { role: "assistant", content: "Sure, here goes", line: 11 },
     ]);
     expect(prompt?.model).toBe("googleai/gemini-2.0-flash");
     expect(prompt?.positions.model).toBe(2);

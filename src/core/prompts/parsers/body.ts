@@ -118,15 +118,36 @@ export function roleLineMarkers(body: string, headings: boolean): RoleMarker[] {
   return markers;
 }
 
-// `<<<dotprompt:role:user>>>` is what `{{role "user"}}` renders to; Dotprompt splits messages on
-// it, so templates may write it directly (google/dotprompt's Go example does).
-const DOTPROMPT_ROLE = /\{\{~?\s*role\s+(?:"([^"]*)"|'([^']*)')\s*~?\}\}|<<<dotprompt:role:([A-Za-z]+)>>>/g;
+// Handlebars comments render to nothing, and may contain `}}` in the `{{!-- --}}` form.
+const HANDLEBARS_COMMENT = /\{\{~?!--[\s\S]*?--~?\}\}|\{\{~?![\s\S]*?\}\}/g;
 
-/** Dotprompt `{{role "system"}}` and `<<<dotprompt:role:system>>>` markers. */
+/** The body with each Handlebars comment blanked (line breaks kept), so offsets and lines still match. */
+export function maskHandlebarsComments(body: string): string {
+  return body.replace(HANDLEBARS_COMMENT, (comment) => comment.replace(/[^\n]/g, " "));
+}
+
+// `{{role "user"}}` renders to `<<<dotprompt:role:user>>>` and `{{history}}` to
+// `<<<dotprompt:history>>>`; the reference splits messages on the rendered markers, so templates
+// may write them directly (google/dotprompt's Go example does). Text after the history belongs to
+// the model until the next role marker, as in the reference.
+const DOTPROMPT_MARKER =
+  /\{\{~?\s*role\s+(?:"([^"]*)"|'([^']*)')\s*~?\}\}|<<<dotprompt:role:([a-z]+)(?: [^>]+)?>>>|\{\{~?\s*history\s*~?\}\}|<<<dotprompt:history>>>/g;
+
+/** Dotprompt role and history markers, in either written form; markers inside comments are not markers. */
 export function dotpromptRoleMarkers(body: string): RoleMarker[] {
   const markers: RoleMarker[] = [];
-  for (const m of body.matchAll(DOTPROMPT_ROLE)) {
-    markers.push({ start: m.index, end: m.index + m[0].length, role: m[1] ?? m[2] ?? m[3] });
+  for (const m of maskHandlebarsComments(body).matchAll(DOTPROMPT_MARKER)) {
+    markers.push({ start: m.index, end: m.index + m[0].length, role: m[1] ?? m[2] ?? m[3] ?? "model" });
   }
   return markers;
+}
+
+const DOTPROMPT_BLOCK_ROLE = /\{\{~?\s*#\s*(role|history)\b/g;
+
+/**
+ * Offsets of `{{#role ...}}` / `{{#history}}` blocks. The reference's helpers ignore a block's
+ * content, so the text inside one is never sent: a file using them is misread by its own tool.
+ */
+export function dotpromptBlockMarkers(body: string): { offset: number; helper: string }[] {
+  return [...maskHandlebarsComments(body).matchAll(DOTPROMPT_BLOCK_ROLE)].map((m) => ({ offset: m.index, helper: m[1] }));
 }

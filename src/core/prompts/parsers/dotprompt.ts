@@ -2,14 +2,14 @@
 // or JSON Schema) and a Handlebars body split into messages at `{{role "..."}}` markers.
 
 import type { Prompt } from "../model.js";
-import { dotpromptRoleMarkers } from "./body.js";
+import { BodyLines, dotpromptBlockMarkers, dotpromptRoleMarkers, maskHandlebarsComments } from "./body.js";
 import type { ParseContext } from "./context.js";
 import { buildPrompt, isRecord, normalizeParameters, readNameAndModel, readPromptOps } from "./fields.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 import { picoschemaToJsonSchema, schemaVariables } from "./picoschema.js";
 
 export function parseDotprompt(path: string, text: string, ctx: ParseContext): Prompt | undefined {
-  const doc = readFrontMatterDocument(text, ctx);
+  const doc = readFrontMatterDocument(text, ctx, { leadingComments: true });
   if (!doc) return undefined;
   const { r, fields, split } = doc;
 
@@ -45,6 +45,19 @@ export function parseDotprompt(path: string, text: string, ctx: ParseContext): P
   }
 
   readBodyMessages(doc, dotpromptRoleMarkers(split.body), "user", ctx);
+  // A message holding only Handlebars comments renders to nothing; the reference drops it.
+  fields.messages = fields.messages.filter((m) => maskHandlebarsComments(m.content).trim() !== "");
+  fields.positions.messages = fields.messages[0]?.line ?? split.bodyLine;
+  const lines = new BodyLines(split.body, split.bodyLine);
+  for (const block of dotpromptBlockMarkers(split.body)) {
+    const pos = lines.pos(block.offset);
+    ctx.error(
+      pos.line,
+      pos.column,
+      `\`{{#${block.helper}}}\` block form is not Dotprompt: its \`${block.helper}\` helper ignores the block, so the text inside is never sent; write \`{{${block.helper === "role" ? 'role "system"' : "history"}}}\` on its own and the text after it`,
+      "schema",
+    );
+  }
   if (fields.messages.length === 0 && !ctx.failed) ctx.error(split.bodyLine, 1, "the prompt template is empty: write it after the front matter", "schema");
   return buildPrompt(path, "dotprompt", fields);
 }

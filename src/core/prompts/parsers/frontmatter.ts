@@ -20,25 +20,49 @@ export interface FrontMatterSplit {
 const OPEN = /^---[ \t]*$/;
 const CLOSE = /^(?:---|\.\.\.)[ \t]*$/;
 
+const COMMENT_OR_BLANK = /^(?:#.*|[ \t]*)$/;
+
+export interface FrontMatterOptions {
+  /**
+   * Dotprompt reads `#` comment lines (licence headers) and blank lines before the opening
+   * `---` as nothing; Prompty and Markdown front matter must open on line 1.
+   */
+  leadingComments?: boolean;
+}
+
+/** Where the opening `---` is: its offset and file line, or undefined when the file has none. */
+function findOpening(text: string, options: FrontMatterOptions): { offset: number; line: number } | undefined {
+  let offset = 0;
+  let line = 1;
+  for (;;) {
+    const end = text.indexOf("\n", offset);
+    const current = (end === -1 ? text.slice(offset) : text.slice(offset, end)).replace(/\r$/, "");
+    if (OPEN.test(current)) return { offset, line };
+    if (!options.leadingComments || end === -1 || !COMMENT_OR_BLANK.test(current)) return undefined;
+    offset = end + 1;
+    line++;
+  }
+}
+
 /** Undefined (with a diagnostic) when the front matter is opened but never closed. */
-export function splitFrontMatter(text: string, ctx: ParseContext): FrontMatterSplit | undefined {
-  const firstBreak = text.indexOf("\n");
-  const firstLine = firstBreak === -1 ? text : text.slice(0, firstBreak);
-  if (!OPEN.test(firstLine)) return { yamlLine: 1, body: text, bodyLine: 1 };
+export function splitFrontMatter(text: string, ctx: ParseContext, options: FrontMatterOptions = {}): FrontMatterSplit | undefined {
+  const opening = findOpening(text, options);
+  if (!opening) return { yamlLine: 1, body: text, bodyLine: 1 };
+  const firstBreak = text.indexOf("\n", opening.offset);
   let offset = firstBreak === -1 ? text.length : firstBreak + 1;
-  let line = 2;
+  let line = opening.line + 1;
   while (offset < text.length) {
     const end = text.indexOf("\n", offset);
     const current = end === -1 ? text.slice(offset) : text.slice(offset, end);
     if (CLOSE.test(current)) {
       const yaml = text.slice(firstBreak + 1, offset);
       const body = end === -1 ? "" : text.slice(end + 1);
-      return { yaml, yamlLine: 2, body, bodyLine: line + 1 };
+      return { yaml, yamlLine: opening.line + 1, body, bodyLine: line + 1 };
     }
     offset = end === -1 ? text.length : end + 1;
     line++;
   }
-  ctx.error(1, 1, "front matter opened with `---` on line 1 is never closed: add a `---` line after the YAML", "front-matter");
+  ctx.error(opening.line, 1, `front matter opened with \`---\` on line ${opening.line} is never closed: add a \`---\` line after the YAML`, "front-matter");
   return undefined;
 }
 
@@ -65,8 +89,8 @@ export interface FrontMatterDocument {
 }
 
 /** Undefined (with a diagnostic) when the front matter is unclosed or not a YAML mapping. */
-export function readFrontMatterDocument(text: string, ctx: ParseContext): FrontMatterDocument | undefined {
-  const split = splitFrontMatter(text, ctx);
+export function readFrontMatterDocument(text: string, ctx: ParseContext, options: FrontMatterOptions = {}): FrontMatterDocument | undefined {
+  const split = splitFrontMatter(text, ctx, options);
   if (!split) return undefined;
   const src = parseFrontMatter(split, ctx);
   if (!src) return undefined;

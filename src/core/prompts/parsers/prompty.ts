@@ -41,6 +41,7 @@ function readModel(r: FieldReader, fields: PromptFields): void {
     r.fail(["model"], "`model` must be a model name or a mapping");
     return;
   }
+  refuseNonChat(r);
   const id = r.string(["model", "id"]);
   if (id !== undefined || model.provider !== undefined || model.options !== undefined) {
     // v2
@@ -68,6 +69,20 @@ function readModel(r: FieldReader, fields: PromptFields): void {
     fields.model = provider && !name.startsWith(`${provider}/`) ? `${provider}/${name}` : name;
   }
   takeParameters(r, fields, r.record(["model", "parameters"]));
+}
+
+// Prompty sends a file to the API its model names: v1 `api` (chat or completion), v2 `apiType`
+// (chat, responses, embedding, image, ...). PromptOps runs conversations, so anything else would
+// be evaluated as a chat prompt it is not: it is refused rather than misread.
+const CONVERSATION_APIS = new Set(["chat", "responses"]);
+
+function refuseNonChat(r: FieldReader): void {
+  for (const key of ["api", "apiType"]) {
+    const api = r.string(["model", key]);
+    if (api !== undefined && !CONVERSATION_APIS.has(api.trim().toLowerCase())) {
+      r.fail(["model", key], `\`model.${key}: ${api}\` is not a chat prompt: PromptOps reviews chat (and responses) prompts only, so this file is not evaluated`);
+    }
+  }
 }
 
 /** Parameters, with an OpenAI-style `response_format` moved to `responseFormat`. */
