@@ -181,7 +181,13 @@ describe("the background function", () => {
       if (call === `POST ${R}/check-runs` && !lockKeys) lockKeys = blobs.keys().then((keys) => keys.filter((k) => k.startsWith("head-locks/")));
     };
 
-    const answers = await Promise.all([worker()(backgroundRequest(first)), worker()(backgroundRequest(second))]);
+    // The second instance starts once the first holds the head. (Netlify's only-if-new writes are
+    // atomic; the local Blobs server checks then writes, so two creates racing in the same
+    // millisecond could both succeed there, which says nothing about Netlify.)
+    const firstAnswer = worker()(backgroundRequest(first));
+    const reviewLock = `head-locks/${encodeURIComponent(`${OWNER}/${REPO}#${PR_NUMBER}@${SHA.head}/review`)}`;
+    for (let i = 0; i < 500 && !(await blobs.keys()).includes(reviewLock); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const answers = await Promise.all([firstAnswer, worker()(backgroundRequest(second))]);
 
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     expect(evalRuns(fake).map((r) => [r.status, r.conclusion])).toEqual([["completed", "success"]]);

@@ -64,6 +64,8 @@ export interface Prompt {
   parameters: Record<string, unknown>;
   responseFormat?: "text" | "json_object" | "json_schema";
   jsonSchema?: unknown;
+  /** Tool definitions offered to the model (Prompty's `tools:`), as written. */
+  tools?: unknown[];
   messages: PromptMessage[];
   /** Declared variables (from `promptops.variables`, Dotprompt `input.schema`, Prompty `inputs`). */
   variables: VariableSpec[];

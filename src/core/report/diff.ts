@@ -152,6 +152,7 @@ function diffFields(base: Prompt | undefined, head: Prompt | undefined): FieldCh
   pairs.push(
     ["responseFormat", base?.responseFormat, head?.responseFormat],
     ["jsonSchema", base?.jsonSchema, head?.jsonSchema],
+    ["tools", base?.tools, head?.tools],
     ["golden", base?.golden, head?.golden],
   );
   const changes: FieldChange[] = [];

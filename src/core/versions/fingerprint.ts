@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import type { Prompt } from "../prompts/model.js";
 
 /**
- * Hashed: each message's role and content, the model, the parameters, the response format and
- * the JSON schema. Not hashed: name, description, id, owners, version, golden path, testData,
+ * Hashed: each message's role and content, the model, the parameters, the response format,
+ * the JSON schema and the tools. Not hashed: name, description, id, owners, version, golden path, testData,
  * evaluators, variables, example output, file format and path (moving a prompt between
  * formats with identical content keeps its fingerprint). Partials are separate files and
  * are not resolved here.
@@ -28,6 +28,8 @@ export function contentFingerprint(prompt: Prompt): string {
     parameters: sortKeysDeep(prompt.parameters ?? {}),
     responseFormat: prompt.responseFormat ?? null,
     jsonSchema: prompt.jsonSchema ?? null,
+    // Only when present, so the fingerprints of prompts without tools stay as they were.
+    ...(prompt.tools && prompt.tools.length > 0 ? { tools: sortKeysDeep(prompt.tools) } : {}),
   };
   return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 }

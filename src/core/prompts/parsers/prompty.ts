@@ -21,6 +21,9 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   if (r.has(["inputSchema"])) fields.variables = readInputs(r, ["inputSchema", "properties"]);
   else if (r.has(["inputs"])) fields.variables = readInputs(r, ["inputs"]);
   readSample(r, fields);
+  // Tools change what the model may do (a tool's description is an instruction), so they are kept.
+  const tools = r.list(["tools"]);
+  if (tools) fields.tools = tools;
   readPromptOps(r, [], fields);
 
   // Prompty's own parser gives text before the first role line to the system.
