@@ -81,3 +81,13 @@ describe("malformed prompt files", () => {
     expect(parsePrompt("notes.txt", "hi").diagnostics[0]?.rule).toBe("unknown-format");
   });
 });
+
+describe("runaway nesting", () => {
+  it("is a syntax error that says the YAML is nested too deeply, at its line, not a stack overflow", () => {
+    const text = `model: openai/gpt-4o-mini\nmessages:\n  - role: user\n    content: hi\nx-deep: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+    const { diagnostics } = parsePrompt("deep.prompt.yml", text);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ line: 5, severity: "error", rule: "yaml-syntax", message: "YAML syntax error: the YAML is nested too deeply to read (flatten it)" }),
+    ]);
+  });
+});

@@ -99,7 +99,11 @@ export class YamlSource {
   }
 }
 
+const NESTED_TOO_DEEPLY = "the YAML is nested too deeply to read (flatten it)";
+
 function shortMessage(message: string): string {
+  // The parser recurses per level of nesting: a runaway nesting is the file's fault, said as such.
+  if (/Maximum call stack size exceeded/.test(message)) return NESTED_TOO_DEEPLY;
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?\s*$/, "");
 }
 
@@ -122,10 +126,17 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
   if (doc.errors.length > 0) {
     // Errors found at the end of input (an unclosed quote or bracket) point past the last line.
     const lastLine = Math.max(1, text.trimEnd().split("\n").length);
+    let tooDeep = false;
     for (const e of doc.errors) {
+      const message = shortMessage(e.message);
+      // Runaway nesting overflows once per level it unwinds through: said once, where it starts.
+      if (message === NESTED_TOO_DEEPLY) {
+        if (tooDeep) continue;
+        tooDeep = true;
+      }
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
       const line = Math.min(pos.line, lastLine);
-      ctx.error(line + offset, line === pos.line ? pos.col : 1, `YAML syntax error: ${shortMessage(e.message)}`, "yaml-syntax");
+      ctx.error(line + offset, line === pos.line ? pos.col : 1, `YAML syntax error: ${message}`, "yaml-syntax");
     }
     return undefined;
   }
