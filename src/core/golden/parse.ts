@@ -2,6 +2,7 @@
 // its line and skipped; the other rows are kept.
 
 import { parse as parseCsv, type Options as CsvOptions } from "csv-parse/sync";
+import { yamlErrorMessage, yamlErrorMessages } from "../yaml-errors.js";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { caseFromRow, dedupeCases, isPlainObject } from "./cases.js";
@@ -113,9 +114,9 @@ function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): Golden
   // merge: `<<: *defaults` rows are common in YAML test sets (js-yaml, yaml.v3 and PyYAML apply them).
   const doc = parseDocument(text, { lineCounter, merge: true });
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
+    for (const { error: e, message } of yamlErrorMessages(doc.errors)) {
       const pos = lineCounter.linePos(e.pos[0]);
-      diagnostics.push(problem(file, pos.line, pos.col, e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")));
+      diagnostics.push(problem(file, pos.line, pos.col, message));
     }
     return [];
   }
@@ -123,7 +124,7 @@ function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): Golden
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
-    diagnostics.push(problem(file, 1, 1, `cannot read YAML: ${(e as Error).message}`));
+    diagnostics.push(problem(file, 1, 1, `cannot read YAML: ${yamlErrorMessage((e as Error).message)}`));
     return [];
   }
   if (value === null || value === undefined) return [];

@@ -151,3 +151,11 @@ describe("parseGoldenFile", () => {
     ]);
   });
 });
+
+describe("a YAML golden set nested without end", () => {
+  it("is one error that says so, not a stack overflow", () => {
+    const { set, diagnostics } = parseGoldenFile("g.yml", `- vars: { q: a }\n- vars: { q: ${"[".repeat(5000)}${"]".repeat(5000)} }\n`);
+    expect(set.cases).toEqual([]);
+    expect(diagnostics).toEqual([expect.objectContaining({ file: "g.yml", line: 2, severity: "error", message: "the YAML is nested too deeply to read (flatten it)" })]);
+  });
+});

@@ -1,6 +1,7 @@
 // YAML with positions: parses a document (a whole `.prompt.yml` or a front matter) once and
 // answers "which file line is this field on", offset by where the YAML sits in the file.
 
+import { yamlErrorMessage, yamlErrorMessages } from "../../yaml-errors.js";
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from "yaml";
 import type { ParseContext } from "./context.js";
 
@@ -99,14 +100,6 @@ export class YamlSource {
   }
 }
 
-const NESTED_TOO_DEEPLY = "the YAML is nested too deeply to read (flatten it)";
-
-function shortMessage(message: string): string {
-  // The parser recurses per level of nesting: a runaway nesting is the file's fault, said as such.
-  if (/Maximum call stack size exceeded/.test(message)) return NESTED_TOO_DEEPLY;
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?\s*$/, "");
-}
-
 /**
  * Parses YAML found at file line `firstLine`. Syntax errors and alias bombs become diagnostics
  * and no source is returned.
@@ -126,14 +119,7 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
   if (doc.errors.length > 0) {
     // Errors found at the end of input (an unclosed quote or bracket) point past the last line.
     const lastLine = Math.max(1, text.trimEnd().split("\n").length);
-    let tooDeep = false;
-    for (const e of doc.errors) {
-      const message = shortMessage(e.message);
-      // Runaway nesting overflows once per level it unwinds through: said once, where it starts.
-      if (message === NESTED_TOO_DEEPLY) {
-        if (tooDeep) continue;
-        tooDeep = true;
-      }
+    for (const { error: e, message } of yamlErrorMessages(doc.errors)) {
       const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
       const line = Math.min(pos.line, lastLine);
       ctx.error(line + offset, line === pos.line ? pos.col : 1, `YAML syntax error: ${message}`, "yaml-syntax");
@@ -142,7 +128,7 @@ export function parseYaml(text: string, firstLine: number, ctx: ParseContext): Y
   }
   for (const w of doc.warnings) {
     const pos = w.linePos?.[0] ?? { line: 1, col: 1 };
-    ctx.warning(pos.line + offset, pos.col, `YAML: ${shortMessage(w.message)}`, "yaml-syntax");
+    ctx.warning(pos.line + offset, pos.col, `YAML: ${yamlErrorMessage(w.message)}`, "yaml-syntax");
   }
   let value: unknown;
   try {
