@@ -27,6 +27,19 @@ export function headKey(pr: { owner: string; repo: string; number: number }, hea
   return `${pr.owner}/${pr.repo}#${pr.number}@${headSha}/${workflow}`.toLowerCase();
 }
 
+/**
+ * Runs one workflow for one head alone (joining an identical job already under way), under the
+ * host's locks or, when it passes none, this process's.
+ */
+export function exclusivePerHead<T>(
+  locks: HeadLocks | undefined,
+  head: { pr: { owner: string; repo: string; number: number }; sha: string; workflow: string },
+  job: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return (locks ?? processHeadLocks).exclusive(headKey(head.pr, head.sha, head.workflow), job, fn);
+}
+
 /** Locks held in this process's memory; enough for a host that is one process (the App server). */
 export function memoryHeadLocks(): HeadLocks {
   // The last job queued for each key: a new one starts when it has settled.

@@ -14,7 +14,7 @@ import type { CheckRun, CheckRunInput, PullRef, PullRequestInfo, RepoRef } from 
 import type { BaseRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type ModelExtras, type WorkflowDeps } from "./deps.js";
-import { headKey, processHeadLocks } from "./head-locks.js";
+import { exclusivePerHead } from "./head-locks.js";
 import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 
 export const EVAL_CHECK_NAME = "promptops/eval";
@@ -44,8 +44,7 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
   const pr = await view.pr();
   // Concurrent deliveries for this head take turns (or join an identical one): the second sees
   // the first's check run and comment instead of adding its own.
-  const locks = deps.locks ?? processHeadLocks;
-  return locks.exclusive(headKey(ref, pr.head.sha, "review"), target.trigger, () => reviewHead(deps, target, view, pr));
+  return exclusivePerHead(deps.locks, { pr: ref, sha: pr.head.sha, workflow: "review" }, target.trigger, () => reviewHead(deps, target, view, pr));
 }
 
 async function reviewHead(deps: WorkflowDeps, target: ReviewTarget, view: PullRequestView, pr: PullRequestInfo): Promise<ReviewOutcome> {

@@ -11,7 +11,7 @@ import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../g
 import type { OwnershipRules } from "./base-rules.js";
 import { toChangedPaths } from "./changed-paths.js";
 import type { WorkflowDeps } from "./deps.js";
-import { headKey, processHeadLocks } from "./head-locks.js";
+import { exclusivePerHead } from "./head-locks.js";
 import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 import {
   postOwnersNotices,
@@ -59,8 +59,7 @@ export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTa
   const view = pullRequestView(github, deps.reads, ref);
   const pr = await view.pr();
   // One set of review requests and one owners check per head, however many deliveries race.
-  const locks = deps.locks ?? processHeadLocks;
-  return locks.exclusive(headKey(ref, pr.head.sha, "owners"), target.trigger, () => syncHead(deps, target, view, pr));
+  return exclusivePerHead(deps.locks, { pr: ref, sha: pr.head.sha, workflow: "owners" }, target.trigger, () => syncHead(deps, target, view, pr));
 }
 
 async function syncHead(deps: SyncOwnershipDeps, target: OwnershipTarget, view: PullRequestView, pr: PullRequestInfo): Promise<OwnershipSyncResult> {

@@ -9,7 +9,7 @@ import { TagExistsError, githubMessage } from "../github/errors.js";
 import type { CheckRun, GitHubPort, PullRef, PullRequestInfo, RepoRef } from "../github/port.js";
 import { toChangedPaths } from "./changed-paths.js";
 import { isOwnRun, type WorkflowDeps, type WorkflowLog } from "./deps.js";
-import { headKey, processHeadLocks } from "./head-locks.js";
+import { exclusivePerHead } from "./head-locks.js";
 import { pullRequestView, type PullRequestView } from "./pull-request-view.js";
 import { OWNERS_CHECK_NAME } from "./owners-report.js";
 import { EVAL_CHECK_NAME } from "./review-pull-request.js";
@@ -62,8 +62,7 @@ export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullR
   const pr = await view.pr();
   if (!pr.merged || !pr.mergeCommitSha) return { ...result, skipped: `#${pr.number} was closed without being merged` };
   // Concurrent deliveries of the merge take turns: the second finds the tags and comment made.
-  const locks = deps.locks ?? processHeadLocks;
-  return locks.exclusive(headKey(target, pr.mergeCommitSha, "tags"), "merged", () => tagMerge(deps, target, view, pr, result));
+  return exclusivePerHead(deps.locks, { pr: target, sha: pr.mergeCommitSha, workflow: "tags" }, "merged", () => tagMerge(deps, target, view, pr, result));
 }
 
 async function tagMerge(
