@@ -95,7 +95,7 @@ export const ROUTES: readonly Route[] = [
       const target = pullTarget(event, { rerun });
       const seen = event.string("pull_request.head.sha");
       const { pullRequestView, reviewPullRequest } = await workflows();
-      const pr = await pullRequestView(deps.github, deps.reads, { ...target.repo, number: target.number }).pr();
+      const pr = await pullRequestView(deps.github, deps.reads, { ...target.repo, number: target.number }, deps.configPath).pr();
       if (pr.head.sha !== seen) {
         deps.log.warn(`Not reviewing #${target.number}: its head moved from ${seen.slice(0, 7)} to ${pr.head.sha.slice(0, 7)} after the event.`);
         return { status: "skipped", reason: "head-moved", headSha: seen, newHeadSha: pr.head.sha };
@@ -135,7 +135,7 @@ export const ROUTES: readonly Route[] = [
     name: "drift",
     on: ["schedule"],
     hosts: ["action"],
-    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
+    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch, ...optional("configPath", deps.configPath) }, { repo: event.repo() }),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
