@@ -1,6 +1,7 @@
 // Prompty `.prompty` v1 (`model: {api, configuration, parameters}`, `inputs` map, `sample`)
 // and v2 (`model: {id, provider, connection, options}`, `inputSchema.properties` or an `inputs`
 // list with `kind`), with a body split into messages at `system:` / `user:` / `assistant:` lines.
+// `${file:...}` values are replaced by the referenced file's content (see parsers/references.ts).
 
 import type { Prompt, VariableSpec } from "../model.js";
 import { roleLineMarkers } from "./body.js";
@@ -8,11 +9,14 @@ import type { ParseContext } from "./context.js";
 import { buildPrompt, describe, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
 import type { YamlPath } from "./yaml.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
+import { substituteReferences } from "./references.js";
 
 export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
   const doc = readFrontMatterDocument(text, ctx);
   if (!doc) return undefined;
   const { r, fields, split } = doc;
+  // `${file:}` values become the referenced file's content before any field is read.
+  substituteReferences(r, path, ctx);
 
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
@@ -107,8 +111,7 @@ function readSample(r: FieldReader, fields: PromptFields): void {
   fields.positions.testData = r.line(["sample"]);
   if (isRecord(sample)) fields.testData.push(sample);
   else if (Array.isArray(sample)) fields.testData.push(...r.testData(["sample"]));
-  else if (typeof sample === "string") r.fail(["sample"], "a `sample` file reference is not read; put the sample inline or in a golden set", "warning");
-  else r.fail(["sample"], "`sample` must be a mapping of input values");
+  else r.fail(["sample"], `\`sample\` must be a mapping of input values (or a \`\${file:...}\` reference to a JSON or YAML file holding them), not ${describe(sample)}; it is not used`, "warning");
 }
 
 const TYPE_NAMES = new Set(["string", "number", "integer", "float", "boolean", "bool", "object", "array", "list", "thread", "image", "file"]);
