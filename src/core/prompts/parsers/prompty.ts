@@ -10,6 +10,7 @@ import { buildPrompt, describe, FieldReader, isRecord, normalizeParameters, read
 import type { YamlPath } from "./yaml.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
 import { substituteReferences } from "./references.js";
+import { toolDefinitions } from "../tools.js";
 
 export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
   const doc = readFrontMatterDocument(text, ctx);
@@ -27,7 +28,10 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   readSample(r, fields);
   // Tools change what the model may do (a tool's description is an instruction), so they are kept.
   const tools = r.list(["tools"]);
-  if (tools) fields.tools = tools;
+  if (tools) {
+    fields.tools = tools;
+    for (const problem of toolDefinitions(tools).problems) r.fail(["tools", problem.index], problem.message);
+  }
   readPromptOps(r, [], fields);
 
   // Prompty's own parser gives text before the first role line to the system.
