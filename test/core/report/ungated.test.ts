@@ -7,6 +7,7 @@ import { decideVerdict } from "../../../src/core/eval/gates.js";
 import type { ReviewResult } from "../../../src/core/eval/model.js";
 import { summarizeSide } from "../../../src/core/eval/stats.js";
 import { renderCheckRun } from "../../../src/core/report/check-run.js";
+import { toReviewJson } from "../../../src/core/report/json.js";
 import { renderComment } from "../../../src/core/report/markdown.js";
 import { caseResult } from "../eval/compare-fixtures.js";
 
@@ -36,6 +37,7 @@ describe("a review no gate judged", () => {
     }
     expect(comment).toContain(`## ⚪ PromptOps: ${title}`);
     expect(check.summary).toContain(`## ⚪ PromptOps: ${title}`);
+    expect(toReviewJson(result).verdict).toMatchObject({ conclusion: "success", title, ungated: true });
   });
 
   it("a gate that judged keeps its check mark", () => {
