@@ -4,7 +4,7 @@
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
 import { memoryTree } from "../../../src/core/files.js";
-import { detectChanges } from "../../../src/core/prompts/detect.js";
+import { detectChanges, relevantPaths } from "../../../src/core/prompts/detect.js";
 import { parsePrompt } from "../../../src/core/prompts/parse.js";
 import { messageDiffs } from "../../../src/core/report/diff.js";
 import { checkBump } from "../../../src/core/versions/bump.js";
@@ -83,6 +83,10 @@ describe("Prompty ${file:} references", () => {
       expect.objectContaining({ field: "jsonSchema", before: expect.stringContaining('"answer"'), after: expect.stringContaining('"verdict"') }),
     ]);
     expect(checkBump(before, after, "manual").diagnostic).toEqual(expect.objectContaining({ severity: "error", rule: "version-bump" }));
+  });
+
+  it("a changed text file may be a referenced one, so a pull request changing only it is looked at", () => {
+    expect(relevantPaths([{ path: "prompts/about.txt", status: "modified" }], DEFAULT_CONFIG)).toEqual(["prompts/about.txt"]);
   });
 
   it("a missing file, a path out of the repository, an absolute path and an unsupported type are errors at their line", async () => {
