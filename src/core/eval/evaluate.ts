@@ -7,6 +7,7 @@ import type { PromptOpsConfig } from "../config/model.js";
 import type { GoldenCase, GoldenSet } from "../golden/model.js";
 import type { Prompt } from "../prompts/model.js";
 import { renderMessages } from "../prompts/render.js";
+import { toolDefinitions, type ToolDefinition } from "../prompts/tools.js";
 import type { ModelRequest } from "../providers/port.js";
 import { buildScorers, combineScores, scoreOutput, type Embedder, type Judge, type Scorer } from "../scorers/index.js";
 import type { CaseResult, ScoreResult, Side, SideResult } from "./model.js";
@@ -45,6 +46,8 @@ interface PlannedCase {
 interface PreparedRun {
   run: SideRun;
   model?: string;
+  /** The prompt's tools as function definitions, sent with every case's request. */
+  tools: ToolDefinition[];
   scorers: Scorer[];
   scorerProblems: string[];
   judge: Judge;
@@ -102,11 +105,13 @@ function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): 
     if (!outcome?.response) throw outcome?.error ?? new Error("the judge returned nothing");
     return outcome.response.output;
   };
-  return { run, model, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
+  // A tool that cannot be sent is a parse error at its line; the others still go.
+  const { tools } = toolDefinitions(run.prompt.tools);
+  return { run, model, tools, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
 }
 
 function planCase(golden: GoldenCase, plan: PreparedRun, repeats: number, requests: ModelRequest[]): PlannedCase {
-  const { run, model } = plan;
+  const { run, model, tools } = plan;
   if (model === undefined) return { golden, requestIndex: [], renderError: "the prompt names no model and providers.defaultModel is not set" };
   let messages;
   try {
@@ -123,6 +128,7 @@ function planCase(golden: GoldenCase, plan: PreparedRun, repeats: number, reques
       parameters: run.prompt.parameters,
       ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
       ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
+      ...(tools.length > 0 ? { tools } : {}),
       repeat,
     });
   }
