@@ -29,6 +29,7 @@ describe("the Action's committed bundle", () => {
   it.each([
     ["@actions/cache", ["restoreCache", "saveCache", "isFeatureAvailable"]],
     ["undici", ["EnvHttpProxyAgent", "fetch"]],
+    ["openai", ["AzureOpenAI"]],
   ])("embeds %s as a module that exports what the Action uses", async (name, used) => {
     const body = await buildDeferred(ROOT, name);
     const module = { exports: {} as Record<string, unknown> };
