@@ -95,7 +95,7 @@ async function runScenario(spec: ScenarioSpec): Promise<ScenarioFigures> {
         import("../src/core/eval/cache.js"),
         import("../src/core/eval/models.js"),
         import("../src/core/review.js"),
-        import("../src/core/workspace.js"),
+        import("../src/core/workspace/workspace.js"),
         import("../src/cli/git.js"),
         import("../src/core/report/index.js"),
       ]);

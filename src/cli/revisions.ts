@@ -5,7 +5,7 @@ import { readConfig } from "../core/config/load.js";
 import type { PromptOpsConfig } from "../core/config/model.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import type { ChangedPath } from "../core/files.js";
-import { loadWorkspace, type Workspace } from "../core/workspace.js";
+import { loadWorkspace, type Workspace } from "../core/workspace/workspace.js";
 import { changedPaths, gitTree, repoRoot, resolveRef } from "./git.js";
 import { UsageError, type CliIO } from "./io.js";
 

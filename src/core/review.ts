@@ -9,10 +9,10 @@ import { decideVerdict } from "./eval/gates.js";
 import type { PromptComparison, ReviewResult } from "./eval/model.js";
 import type { ChangedPath } from "./files.js";
 import type { GoldenSet } from "./golden/model.js";
-import { detectChanges, type ChangedPrompt, type ChangeSet } from "./prompts/detect.js";
-import { lintWorkspace } from "./prompts/lint.js";
+import { detectChanges, type ChangedPrompt, type ChangeSet } from "./workspace/detect.js";
+import { lintWorkspace } from "./workspace/lint.js";
 import { unifiedDiff } from "./report/diff.js";
-import type { Workspace } from "./workspace.js";
+import type { Workspace } from "./workspace/workspace.js";
 
 export interface ReviewInput {
   /** From the base revision: a change never sets its own rules. */

@@ -14,7 +14,7 @@ import type { Prompt } from "../core/prompts/model.js";
 import { renderMessages } from "../core/prompts/render.js";
 import type { ChatMessage } from "../core/providers/port.js";
 import { contentFingerprint } from "../core/versions/fingerprint.js";
-import { loadWorkspace } from "../core/workspace.js";
+import { loadWorkspace } from "../core/workspace/workspace.js";
 import { localTags } from "../cli/commands/versions.js";
 import { gitTree, isGitRepo, workingTree } from "../cli/git.js";
 

@@ -5,7 +5,7 @@
 
 import type { PromptOpsConfig } from "../core/config/model.js";
 import { goldenCandidates } from "../core/golden/locate.js";
-import { loadWorkspace, promptMatcher, type Workspace } from "../core/workspace.js";
+import { loadWorkspace, promptMatcher, type Workspace } from "../core/workspace/workspace.js";
 import type { GitHubPort, PullRef, PullRequestFiles, PullRequestInfo } from "../github/port.js";
 import { immutableReadStore, type ImmutableReadStore } from "../github/immutable-reads.js";
 import { readBaseRules, type BaseRules } from "./base-rules.js";

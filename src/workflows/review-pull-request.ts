@@ -6,7 +6,7 @@ import type { PromptOpsConfig } from "../core/config/model.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
 import type { TreeReader } from "../core/files.js";
-import { relevantPaths } from "../core/prompts/detect.js";
+import { relevantPaths } from "../core/workspace/detect.js";
 import { COMMENT_MARKER, renderCheckRun, renderComment, renderNoLongerChangesComment } from "../core/report/index.js";
 import { reviewChanges } from "../core/review.js";
 import { githubMessage } from "../github/errors.js";

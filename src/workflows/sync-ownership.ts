@@ -5,7 +5,7 @@ import type { ChangedPath } from "../core/files.js";
 import { currentApprovals, evaluateOwnerApprovals, teamsToCheck, type OwnerApprovalResult, type ReviewLike } from "../core/owners/approvals.js";
 import { resolvePromptOwners, type PromptOwners } from "../core/owners/lookup.js";
 import { planReviewRequests } from "../core/owners/requests.js";
-import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/prompts/detect.js";
+import { detectChanges, relevantPaths, type ChangedPrompt } from "../core/workspace/detect.js";
 import { escapeInline, inlineCode } from "../core/report/escape.js";
 import type { GitHubPort, PullRef, PullRequestInfo, RepoRef, Review } from "../github/port.js";
 import type { OwnershipRules } from "./base-rules.js";

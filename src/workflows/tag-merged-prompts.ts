@@ -2,7 +2,7 @@
 // version that met the base branch's rules; one comment says what was tagged and what was not.
 
 import { formatDiagnostic } from "../core/diagnostics.js";
-import { detectChanges } from "../core/prompts/detect.js";
+import { detectChanges } from "../core/workspace/detect.js";
 import { renderAuditRecord, type AuditRecord } from "../core/versions/audit.js";
 import type { PlannedTag } from "../core/versions/plan.js";
 import { TagExistsError, githubMessage } from "../github/errors.js";

@@ -2,7 +2,7 @@
 // workflow and `promptops tag --dry-run`, so a preview says exactly what a merge would do.
 
 import type { PromptOpsConfig } from "../core/config/model.js";
-import type { ChangedPrompt } from "../core/prompts/detect.js";
+import type { ChangedPrompt } from "../core/workspace/detect.js";
 import { nextVersion } from "../core/versions/bump.js";
 import { contentFingerprint } from "../core/versions/fingerprint.js";
 import { planTags, type TagCandidate, type TagPlan } from "../core/versions/plan.js";

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { main } from "../../src/cli/main.js";
 import { DEFAULT_CONFIG } from "../../src/core/config/model.js";
 import { memoryTree } from "../../src/core/files.js";
-import { lintWorkspace } from "../../src/core/prompts/lint.js";
+import { lintWorkspace } from "../../src/core/workspace/lint.js";
 import { checkRefFormat, DEFAULT_TAG_TEMPLATE, tagNameFor } from "../../src/core/versions/tags.js";
-import { loadWorkspace } from "../../src/core/workspace.js";
+import { loadWorkspace } from "../../src/core/workspace/workspace.js";
 import { tempRepo, type TempRepo } from "./git-fixture.js";
 import { recordingIO } from "./io-fixture.js";
 

@@ -9,7 +9,7 @@ import { seededRandom } from "../../src/core/eval/stats.js";
 import { memoryTree } from "../../src/core/files.js";
 import { renderComment } from "../../src/core/report/markdown.js";
 import { reviewChanges } from "../../src/core/review.js";
-import { loadWorkspace } from "../../src/core/workspace.js";
+import { loadWorkspace } from "../../src/core/workspace/workspace.js";
 import { startModelServer, type ModelServer } from "../support/model-server.js";
 
 /** Accuracy of each system message the model is asked with. */

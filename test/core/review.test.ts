@@ -6,7 +6,7 @@ import { memoryCache } from "../../src/core/eval/cache.js";
 import { createModelAccess } from "../../src/core/eval/models.js";
 import { memoryTree, type ChangedPath } from "../../src/core/files.js";
 import { reviewChanges } from "../../src/core/review.js";
-import { loadWorkspace } from "../../src/core/workspace.js";
+import { loadWorkspace } from "../../src/core/workspace/workspace.js";
 
 const config: PromptOpsConfig = { ...DEFAULT_CONFIG, providers: { ...DEFAULT_CONFIG.providers, retries: 0 } };
 

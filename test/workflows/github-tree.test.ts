@@ -3,7 +3,7 @@
 
 import { DEFAULT_CONFIG } from "../../src/core/config/model.js";
 import { goldenCandidates } from "../../src/core/golden/locate.js";
-import { loadWorkspace } from "../../src/core/workspace.js";
+import { loadWorkspace } from "../../src/core/workspace/workspace.js";
 import { TreeTruncatedError } from "../../src/github/errors.js";
 import type { FileAt, GitHubPort } from "../../src/github/port.js";
 import { createGitHubSnapshots } from "../../src/workflows/github-tree.js";

@@ -3,7 +3,7 @@
 // and a table of model and parameter changes.
 
 import type { Command } from "commander";
-import { detectChanges, type ChangedPrompt } from "../../core/prompts/detect.js";
+import { detectChanges, type ChangedPrompt } from "../../core/workspace/detect.js";
 import { messageDiffs, type PromptDiff } from "../../core/report/diff.js";
 import { EXIT, type CliIO } from "../io.js";
 import { loadRevisions } from "../revisions.js";

@@ -8,8 +8,8 @@ import { readConfig } from "../../core/config/load.js";
 import type { PromptOpsConfig } from "../../core/config/model.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "../../core/diagnostics.js";
 import { isPartialPath, promptFormatOf } from "../../core/prompts/formats.js";
-import { lintWorkspace } from "../../core/prompts/lint.js";
-import { loadWorkspace, type Workspace } from "../../core/workspace.js";
+import { lintWorkspace } from "../../core/workspace/lint.js";
+import { loadWorkspace, type Workspace } from "../../core/workspace/workspace.js";
 import { findProjectRoot, gitTree, resolveRef, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
 

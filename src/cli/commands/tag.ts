@@ -3,7 +3,7 @@
 // teams that tag outside GitHub. `--dry-run` only shows them.
 
 import type { Command } from "commander";
-import { detectChanges } from "../../core/prompts/detect.js";
+import { detectChanges } from "../../core/workspace/detect.js";
 import { reviewChanges } from "../../core/review.js";
 import { renderAuditRecord, type AuditRecord } from "../../core/versions/audit.js";
 import { decideTags } from "../../workflows/tags-candidates.js";

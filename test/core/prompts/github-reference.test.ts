@@ -3,9 +3,9 @@
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
 import { blobFromBytes, memoryTree } from "../../../src/core/files.js";
-import { lintWorkspace } from "../../../src/core/prompts/lint.js";
+import { lintWorkspace } from "../../../src/core/workspace/lint.js";
 import { parsePrompt, parsePromptBlob } from "../../../src/core/prompts/parse.js";
-import { loadWorkspace } from "../../../src/core/workspace.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 import { fixture, fixtureBytes } from "./fixtures.js";
 
 describe(".prompt.yml as gh-models reads it", () => {

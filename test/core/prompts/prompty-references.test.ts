@@ -4,12 +4,12 @@
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
 import { memoryTree } from "../../../src/core/files.js";
-import { detectChanges, relevantPaths } from "../../../src/core/prompts/detect.js";
+import { detectChanges, relevantPaths } from "../../../src/core/workspace/detect.js";
 import { parsePrompt } from "../../../src/core/prompts/parse.js";
 import { messageDiffs } from "../../../src/core/report/diff.js";
 import { checkBump } from "../../../src/core/versions/bump.js";
 import { contentFingerprint } from "../../../src/core/versions/fingerprint.js";
-import { loadWorkspace } from "../../../src/core/workspace.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 
 const PROMPTY = [
   "---", // 1

@@ -4,8 +4,8 @@
 import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
 import { memoryTree } from "../../../src/core/files.js";
-import { lintWorkspace } from "../../../src/core/prompts/lint.js";
-import { loadWorkspace } from "../../../src/core/workspace.js";
+import { lintWorkspace } from "../../../src/core/workspace/lint.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 
 const FILE = "prompts/summary.prompt.yml";
 

@@ -1,8 +1,8 @@
 import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
 import { formatDiagnostic } from "../../../src/core/diagnostics.js";
 import { blobFromBytes, memoryTree } from "../../../src/core/files.js";
-import { lintWorkspace } from "../../../src/core/prompts/lint.js";
-import { loadWorkspace } from "../../../src/core/workspace.js";
+import { lintWorkspace } from "../../../src/core/workspace/lint.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 
 async function lint(files: Record<string, string>, config: PromptOpsConfig = DEFAULT_CONFIG, baseFiles?: Record<string, string>) {
   const ws = await loadWorkspace(memoryTree(files), config);

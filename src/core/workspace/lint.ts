@@ -8,10 +8,10 @@ import type { GoldenSet } from "../golden/model.js";
 import { buildScorers } from "../scorers/index.js";
 import { checkBump, versionProblem } from "../versions/bump.js";
 import { idTagProblem } from "../versions/tags.js";
-import type { Workspace } from "../workspace.js";
-import type { Prompt } from "./model.js";
-import { partialClosure } from "./render.js";
-import { analyzeTemplate, promptTemplateRefs, type TemplateRef } from "./template.js";
+import type { Workspace } from "./workspace.js";
+import type { Prompt } from "../prompts/model.js";
+import { partialClosure } from "../prompts/render.js";
+import { analyzeTemplate, promptTemplateRefs, type TemplateRef } from "../prompts/template.js";
 
 export interface LintOptions {
   /** The base revision, for the rules that compare with it (version bump, removed golden cases). */

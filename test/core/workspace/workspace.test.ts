@@ -1,7 +1,7 @@
-import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../src/core/config/model.js";
-import { memoryTree, type TreeReader } from "../../src/core/files.js";
-import { caseIdFor } from "../../src/core/golden/cases.js";
-import { loadWorkspace } from "../../src/core/workspace.js";
+import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../../src/core/config/model.js";
+import { memoryTree, type TreeReader } from "../../../src/core/files.js";
+import { caseIdFor } from "../../../src/core/golden/cases.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 
 /** Wraps a tree and records every read batch, to pin the constant number of round trips. */
 function counting(tree: TreeReader) {

@@ -3,17 +3,17 @@
 // prompts and partials, the files Prompty `${file:}` references name, golden sets).
 
 import picomatch from "picomatch";
-import type { PromptOpsConfig } from "./config/model.js";
-import type { Diagnostic } from "./diagnostics.js";
-import { formatBytes, unreadableReason, type FileBlob, type TreeReader } from "./files.js";
-import { parseTestData } from "./golden/inline.js";
-import { goldenCandidates } from "./golden/locate.js";
-import type { GoldenSet } from "./golden/model.js";
-import { parseGoldenFile } from "./golden/parse.js";
-import { partialNameOf, promptFormatOf } from "./prompts/formats.js";
-import type { Prompt } from "./prompts/model.js";
-import { parsePromptBlob } from "./prompts/parse.js";
-import { readReferencedFiles } from "./prompts/references.js";
+import type { PromptOpsConfig } from "../config/model.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { formatBytes, unreadableReason, type FileBlob, type TreeReader } from "../files.js";
+import { parseTestData } from "../golden/inline.js";
+import { goldenCandidates } from "../golden/locate.js";
+import type { GoldenSet } from "../golden/model.js";
+import { parseGoldenFile } from "../golden/parse.js";
+import { partialNameOf, promptFormatOf } from "../prompts/formats.js";
+import type { Prompt } from "../prompts/model.js";
+import { parsePromptBlob } from "../prompts/parse.js";
+import { readReferencedFiles } from "../prompts/references.js";
 
 export interface PartialFile {
   path: string;

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { memoryTree, type ChangedPath } from "../../../src/core/files.js";
-import { detectChanges, relevantPaths } from "../../../src/core/prompts/detect.js";
-import { loadWorkspace } from "../../../src/core/workspace.js";
+import { detectChanges, relevantPaths } from "../../../src/core/workspace/detect.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
 
 const prompt = (id: string, content: string) =>
   ["promptops:", `  id: ${id}`, "  version: 1.0.0", "messages:", "  - role: user", `    content: '${content}'`].join("\n");

@@ -6,11 +6,11 @@ import type { PromptOpsConfig } from "../config/model.js";
 import type { PromptChange } from "../eval/model.js";
 import type { ChangedPath } from "../files.js";
 import { goldenFormatOf } from "../golden/parse.js";
-import { promptMatcher, type Workspace } from "../workspace.js";
-import { defaultPromptId, partialNameOf } from "./formats.js";
-import type { Prompt } from "./model.js";
-import { referencedFileType } from "./references.js";
-import { partialClosure } from "./render.js";
+import { promptMatcher, type Workspace } from "./workspace.js";
+import { defaultPromptId, partialNameOf } from "../prompts/formats.js";
+import type { Prompt } from "../prompts/model.js";
+import { referencedFileType } from "../prompts/references.js";
+import { partialClosure } from "../prompts/render.js";
 
 export interface ChangedPrompt {
   id: string;
