@@ -78,56 +78,35 @@ export function echoOutput(body: { messages?: { role: string; content: unknown }
 
 const tokens = (text: string) => Math.ceil(text.length / 4);
 
-function toolCallCompletion(api: ModelApi, body: any, calls: { name: string; arguments: Record<string, unknown> }[]): unknown {
-  const usage = { input: 10, output: 5 };
-  if (api === "anthropic") {
-    return {
-      id: "msg_local",
-      type: "message",
-      role: "assistant",
-      model: body?.model,
-      content: calls.map((c, i) => ({ type: "tool_use", id: `toolu_${i}`, name: c.name, input: c.arguments })),
-      stop_reason: "tool_use",
-      stop_sequence: null,
-      usage: { input_tokens: usage.input, output_tokens: usage.output },
-    };
-  }
-  return {
-    id: "chatcmpl-local",
-    object: "chat.completion",
-    created: 1700000000,
-    model: body?.model,
-    choices: [{
-      index: 0,
-      message: { role: "assistant", content: null, refusal: null, tool_calls: calls.map((c, i) => ({ id: `call_${i}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) },
-      finish_reason: "tool_calls",
-      logprobs: null,
-    }],
-    usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
-  };
-}
+type ToolCall = { name: string; arguments: Record<string, unknown> };
 
-function completion(api: ModelApi, body: any, output: string): unknown {
+/** A completion in the API's own shape: text, or the tool calls the model asks for. */
+function completion(api: ModelApi, body: any, answer: string | ToolCall[]): unknown {
   const input = tokens((Array.isArray(body?.messages) ? body.messages : []).map((m: { content: unknown }) => textOf(m.content)).join("\n") + textOf(body?.system));
+  const calls = typeof answer === "string" ? undefined : answer;
+  const output = typeof answer === "string" ? tokens(answer) : 5;
   if (api === "anthropic") {
     return {
       id: "msg_local",
       type: "message",
       role: "assistant",
       model: body?.model,
-      content: [{ type: "text", text: output }],
-      stop_reason: "end_turn",
+      content: calls ? calls.map((c, i) => ({ type: "tool_use", id: `toolu_${i}`, name: c.name, input: c.arguments })) : [{ type: "text", text: answer }],
+      stop_reason: calls ? "tool_use" : "end_turn",
       stop_sequence: null,
-      usage: { input_tokens: input, output_tokens: tokens(output) },
+      usage: { input_tokens: input, output_tokens: output },
     };
   }
+  const message = calls
+    ? { role: "assistant", content: null, refusal: null, tool_calls: calls.map((c, i) => ({ id: `call_${i}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) }
+    : { role: "assistant", content: answer, refusal: null };
   return {
     id: "chatcmpl-local",
     object: "chat.completion",
     created: 1700000000,
     model: body?.model,
-    choices: [{ index: 0, message: { role: "assistant", content: output, refusal: null }, finish_reason: "stop", logprobs: null }],
-    usage: { prompt_tokens: input, completion_tokens: tokens(output), total_tokens: input + tokens(output) },
+    choices: [{ index: 0, message, finish_reason: calls ? "tool_calls" : "stop", logprobs: null }],
+    usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
   };
 }
 
@@ -188,7 +167,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
           return res.end(text);
         }
-        if (reply?.kind === "toolCalls") return sendJson(res, 200, toolCallCompletion(api, body, reply.calls));
+        if (reply?.kind === "toolCalls") return sendJson(res, 200, completion(api, body, reply.calls));
         const output = typeof custom === "string" ? custom : echoOutput(body);
         sendJson(res, 200, completion(api, body, output));
       };
