@@ -131,11 +131,18 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
-    // Only a workflow has a schedule; the drift check keeps one issue per environment.
+    // The drift check keeps one issue per environment. `schedule` is a workflow's event: the
+    // Action gets it from its `on: schedule`, the serverless App from its scheduled function
+    // (netlify/functions/drift-scheduled.mts), once per repository it is installed on. GitHub
+    // sends Apps no such webhook.
     name: "drift",
     on: ["schedule"],
-    hosts: ["action"],
-    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
+    hosts: ["action", "netlify"],
+    run: async ({ deps, ownAppId }, event) =>
+      (await workflows()).runDriftCheck(
+        { github: deps.github, log: deps.log, fetch: globalThis.fetch, source: ownAppId !== undefined ? "app" : "action" },
+        { repo: event.repo() },
+      ),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.

@@ -7,6 +7,7 @@ import { readConfig } from "../core/config/load.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { environmentDrift, type EnvironmentDrift } from "../core/environments/drift.js";
 import { driftIssueMarker, driftIssueTitle, renderDriftIssue, renderDriftResolved } from "../core/environments/drift-report.js";
+import { driftRecordOf, parseDriftRecords, sameDrift } from "../core/environments/drift-record.js";
 import { readEnvironments } from "../core/environments/load.js";
 import { resolvePins } from "../core/environments/resolve.js";
 import type { IssueInfo, RepoRef } from "../github/port.js";
@@ -22,6 +23,8 @@ export interface DriftCheckDeps extends Pick<WorkflowDeps, "github" | "log"> {
   fetch: typeof fetch;
   /** Wall-clock time, shown in the issues. */
   clock?: () => Date;
+  /** Who runs the check, written in the issue's records for the audit log. */
+  source?: "app" | "action";
 }
 
 export interface DriftCheckTarget {
@@ -82,7 +85,7 @@ export async function runDriftCheck(deps: DriftCheckDeps, target: DriftCheckTarg
       await github.updateIssue(repo, dup.number, { state: "closed" });
       closedDuplicates.push(dup.number);
     }
-    const action = await syncIssue(deps, repo, drift, issue, loaded.environments.file, checkedAt);
+    const action = await syncIssue(deps, repo, drift, issue, loaded.environments.file, { checkedAt, sha });
     if (action.action !== "none" && action.action !== "unchanged") log.info(`Drift issue for ${drift.environment}: ${action.action}${action.number ? ` #${action.number}` : ""}.`);
     environments.push({ ...drift, issue: { ...action, closedDuplicates } });
   }
@@ -95,16 +98,22 @@ async function syncIssue(
   drift: EnvironmentDrift,
   issue: IssueInfo | undefined,
   pinsFile: string,
-  checkedAt: string,
+  at: { checkedAt: string; sha: string },
 ): Promise<{ action: IssueAction; number?: number }> {
   const { github } = deps;
+  const record = driftRecordOf(drift, { ...at, ...(deps.source ? { source: deps.source } : {}) });
   if (drift.status === "in-sync") {
     if (!issue) return { action: "none" };
-    await github.createComment({ ...repo, number: issue.number }, renderDriftResolved(drift, checkedAt));
+    await github.createComment({ ...repo, number: issue.number }, renderDriftResolved(drift, at.checkedAt, record));
     await github.updateIssue(repo, issue.number, { state: "closed" });
     return { action: "closed", number: issue.number };
   }
-  const body = renderDriftIssue(drift, pinsFile, checkedAt);
+  // The records of this issue so far (only the issue's own author writes its body); a new one
+  // only when the drift itself changed, not at every check.
+  const history = issue ? parseDriftRecords(issue.body) : [];
+  const last = history.at(-1);
+  if (!last || !sameDrift(last, record)) history.push(record);
+  const body = renderDriftIssue(drift, pinsFile, at.checkedAt, history);
   if (!issue) {
     const created = await github.createIssue(repo, { title: driftIssueTitle(drift.environment), body, labels: [DRIFT_LABEL] });
     return { action: "opened", number: created.number };
