@@ -6,7 +6,7 @@
 import { readConfig } from "../core/config/load.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { environmentDrift, type EnvironmentDrift } from "../core/environments/drift.js";
-import { driftIssueMarker, driftIssueTitle, renderDriftIssue, renderDriftResolved } from "../core/environments/drift-report.js";
+import { DRIFT_ISSUE_LABEL, driftIssueMarker, driftIssueTitle, renderDriftIssue, renderDriftResolved } from "../core/environments/drift-report.js";
 import { driftRecordOf, parseDriftRecords, sameDrift } from "../core/environments/drift-record.js";
 import { readEnvironments } from "../core/environments/load.js";
 import { resolvePins } from "../core/environments/resolve.js";
@@ -16,7 +16,7 @@ import type { WorkflowDeps } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
 import { tagPrefix } from "./tags-candidates.js";
 
-export const DRIFT_LABEL = "promptops:drift";
+export const DRIFT_LABEL = DRIFT_ISSUE_LABEL;
 
 export interface DriftCheckDeps extends Pick<WorkflowDeps, "github" | "log"> {
   /** For deployed reports served over HTTP. */

@@ -1,6 +1,7 @@
-// `promptops audit [--since DATE] [--format jsonl|csv|json]`: the audit log, read back from
-// the repository: one event per tagged prompt version (its tag's audit record) and one per pin
-// a merge moved in the pins file (the first-parent history of HEAD).
+// `promptops audit [--since DATE] [--format jsonl|csv|json] [--github [OWNER/REPO]]`: the audit
+// log, read back from the repository: one event per tagged prompt version (its tag's audit
+// record) and one per pin a merge moved in the pins file (the first-parent history of HEAD).
+// Drift lives in GitHub issues, not in git: `--github` reads those too, through the API.
 
 import type { Command } from "commander";
 import { readConfig } from "../../core/config/load.js";
@@ -21,7 +22,11 @@ export function register(program: Command, io: CliIO): void {
     .description("Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)")
     .option("--since <date>", "only events at or after this date (YYYY-MM-DD or an ISO date-time)")
     .option("--format <format>", "jsonl, csv or json", "jsonl")
-    .action(async (options: { since?: string; format: string }) => {
+    .option(
+      "--github [owner/repo]",
+      "also read drift.detected / drift.resolved from the repository's drift issues through GitHub's API (default: the origin remote's owner/repo; needs GITHUB_TOKEN, and GITHUB_API_URL for GitHub Enterprise Server)",
+    )
+    .action(async (options: { since?: string; format: string; github?: string | true }) => {
       if (!FORMATS.includes(options.format as AuditFormat)) throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${options.format}"`);
       if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw new UsageError(`--since takes a date (YYYY-MM-DD), not "${options.since}"`);
       const root = await repoRoot(io.cwd);
@@ -33,6 +38,7 @@ export function register(program: Command, io: CliIO): void {
         return;
       }
       const repo = await repoName(root);
+      const github = options.github !== undefined ? driftSource(options.github, repo, io.env) : undefined;
       const tags = await localTags(root);
       const events: AuditEvent[] = [];
       const hashes = new Map<string, string>();
@@ -43,6 +49,16 @@ export function register(program: Command, io: CliIO): void {
         hashes.set(`${record.promptId}\0${record.version}`, record.contentSha256);
       }
       events.push(...(await promotions(root, config.environments.file, repo, hashes)));
+      if (github) {
+        const { readDriftEvents } = await import("../drift-events.js");
+        try {
+          events.push(...(await readDriftEvents(github)));
+        } catch (error) {
+          // A log without the drift it was asked for would read as "no drift": an error instead.
+          const status = (error as { status?: number }).status;
+          throw new UsageError(`cannot read the drift issues of ${github.repo.owner}/${github.repo.repo}${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message.split("\n")[0]}`);
+        }
+      }
       io.stdout(formatAuditLog(auditLog(events, options.since), options.format as AuditFormat));
     });
 }
@@ -89,6 +105,17 @@ async function promotions(root: string, file: string, repo: string | null, hashe
 async function textAt(root: string, commit: string, file: string): Promise<string | undefined> {
   const blob = (await gitTree(root, commit).read([file])).get(file);
   return blob?.kind === "text" ? blob.text : undefined;
+}
+
+function driftSource(option: string | true, origin: string | null, env: Record<string, string | undefined>) {
+  const name = option === true ? origin : option;
+  if (name === null) throw new UsageError("--github needs owner/repo: the origin remote is not a GitHub repository");
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(name);
+  if (!m) throw new UsageError(`--github takes owner/repo, not "${name}"`);
+  const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
+  if (!token) throw new UsageError("--github reads the drift issues through GitHub's API: set GITHUB_TOKEN to a token that can read the repository's issues");
+  const baseUrl = env.GITHUB_API_URL?.trim();
+  return { repo: { owner: m[1]!, repo: m[2]! }, token, env, ...(baseUrl ? { baseUrl } : {}) };
 }
 
 /** `owner/name` of the `origin` remote when it is a GitHub-style URL, else null. */

@@ -93,11 +93,12 @@ export function driftRecordOf(drift: EnvironmentDrift, at: { checkedAt: string; 
  * service that stays unreachable is one detection, not one per run.
  */
 export function sameDrift(a: DriftRecord, b: DriftRecord): boolean {
-  const key = (r: DriftRecord) => JSON.stringify(r.rows.map(rowKey).sort());
+  const key = (r: DriftRecord) => JSON.stringify(r.rows.map(driftRowKey).sort());
   return a.status === b.status && key(a) === key(b);
 }
 
-function rowKey(r: DriftRecordRow): string {
+/** What identifies one prompt's drift (`sameDrift`'s terms): a row whose key changes is a new detection. */
+export function driftRowKey(r: DriftRecordRow): string {
   return JSON.stringify([r.promptId, r.state, r.pinned ?? null, r.expectedSha256 ?? null, r.deployed?.version ?? null, r.deployed?.sha256 ?? null]);
 }
 

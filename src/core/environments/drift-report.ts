@@ -21,6 +21,9 @@ export function renderDriftText(drifts: readonly EnvironmentDrift[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The label of every drift issue: how the scheduled check and the audit log find them. */
+export const DRIFT_ISSUE_LABEL = "promptops:drift";
+
 /** Marker of the drift issue of `environment`, so the scheduled check finds its own issue again. */
 export function driftIssueMarker(environment: string): string {
   return `<!-- promptops:drift:${encodeURIComponent(environment)} -->`;
