@@ -154,6 +154,19 @@ export const ROUTES: readonly Route[] = [
     },
   },
   {
+    // A merged promotion leaves its record (the approvals and the commit each was given on) in
+    // a tag on the merge commit, where the audit log reads it from git.
+    name: "promotion-record",
+    on: ["pull_request.closed"],
+    run: async ({ deps, ownAppId }, event) => {
+      if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
+      return (await workflows()).recordPromotion(
+        { ...deps, source: ownAppId !== undefined ? "app" : "action" },
+        { ...event.repo(), number: event.number("pull_request.number") },
+      );
+    },
+  },
+  {
     // A workflow on `push` sees the merge land on the default branch with a token that can
     // write tags, even for a pull request from a fork.
     name: "tags-on-push",
@@ -167,8 +180,11 @@ export const ROUTES: readonly Route[] = [
       const numbers = await deps.github.listMergedPullRequestsForCommit(repo, sha);
       if (numbers.length === 0) return { skipped: `no merged pull request has commit ${sha.slice(0, 7)}` };
       const merged = [];
-      const { tagMergedPrompts } = await workflows();
-      for (const number of numbers) merged.push({ number, result: await tagMergedPrompts(deps, { ...repo, number }) });
+      const { tagMergedPrompts, recordPromotion } = await workflows();
+      for (const number of numbers) {
+        const target = { ...repo, number };
+        merged.push({ number, result: await tagMergedPrompts(deps, target), promotion: await recordPromotion({ ...deps, source: "action" }, target) });
+      }
       return { merged };
     },
   },

@@ -1,7 +1,8 @@
 // `promptops audit [--since DATE] [--format jsonl|csv|json] [--github [OWNER/REPO]]`: the audit
 // log, read back from the repository: one event per tagged prompt version (its tag's audit
-// record) and one per pin a merge moved in the pins file (the first-parent history of HEAD).
-// Drift lives in GitHub issues, not in git: `--github` reads those too, through the API.
+// record) and one per pin a merge moved in the pins file (the first-parent history of HEAD),
+// with the approvals from the promotion's record tagged on its merge commit. Drift lives in
+// GitHub issues, not in git: `--github` reads those too, through the API.
 
 import type { Command } from "commander";
 import { readConfig } from "../../core/config/load.js";
@@ -9,6 +10,7 @@ import { formatDiagnostic } from "../../core/diagnostics.js";
 import { auditLog, formatAuditLog, promotionEvents, taggedEvent, type AuditEvent, type AuditFormat } from "../../core/environments/audit-log.js";
 import { pinChanges } from "../../core/environments/changes.js";
 import { loadEnvironments } from "../../core/environments/load.js";
+import { parsePromotionRecord, PROMOTION_TAG_PREFIX, type PromotionRecord } from "../../core/environments/promotion-record.js";
 import { parseAuditRecord } from "../../core/versions/audit.js";
 import { git, gitTree, repoRoot, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
@@ -42,13 +44,19 @@ export function register(program: Command, io: CliIO): void {
       const tags = await localTags(root);
       const events: AuditEvent[] = [];
       const hashes = new Map<string, string>();
+      // The promotion records tagged on merge commits: who approved each promotion, and who merged it.
+      const promotionRecords = new Map<string, PromotionRecord>();
+      for (const tag of tags) {
+        const record = tag.name.startsWith(PROMOTION_TAG_PREFIX) && tag.message !== undefined ? parsePromotionRecord(tag.message) : undefined;
+        if (record && record.mergeCommitSha === tag.commitSha) promotionRecords.set(tag.commitSha, record);
+      }
       for (const tag of tags) {
         const record = tag.message !== undefined && parseTagName(config.versioning.tag, tag.name) ? parseAuditRecord(tag.message) : undefined;
         if (!record) continue;
         events.push(taggedEvent(record, repo));
         hashes.set(`${record.promptId}\0${record.version}`, record.contentSha256);
       }
-      events.push(...(await promotions(root, config.environments.file, repo, hashes)));
+      events.push(...(await promotions(root, config.environments.file, repo, hashes, promotionRecords)));
       if (github) {
         const { readDriftEvents } = await import("../drift-events.js");
         try {
@@ -64,7 +72,13 @@ export function register(program: Command, io: CliIO): void {
 }
 
 /** Every first-parent commit of HEAD that changed the pins file, as promotion events. */
-async function promotions(root: string, file: string, repo: string | null, hashes: ReadonlyMap<string, string>): Promise<AuditEvent[]> {
+async function promotions(
+  root: string,
+  file: string,
+  repo: string | null,
+  hashes: ReadonlyMap<string, string>,
+  records: ReadonlyMap<string, PromotionRecord>,
+): Promise<AuditEvent[]> {
   let log: string;
   try {
     log = await git(root, ["log", "--first-parent", "--format=%H%x00%P%x00%cI%x00%an%x00%s", "HEAD", "--", file]);
@@ -80,17 +94,19 @@ async function promotions(root: string, file: string, repo: string | null, hashe
     const before = parent ? loadEnvironments(await textAt(root, parent, file), file).environments : { file, environments: [] };
     const changes = pinChanges(before, after);
     if (changes.length === 0) continue;
-    const pr = /\(#(\d+)\)\s*$/.exec(subject)?.[1] ?? /^Merge pull request #(\d+)/.exec(subject)?.[1];
+    const record = records.get(commit);
+    const pr = record ? String(record.pr.number) : (/\(#(\d+)\)\s*$/.exec(subject)?.[1] ?? /^Merge pull request #(\d+)/.exec(subject)?.[1]);
     const sha256 = new Map(changes.filter((c) => c.to !== undefined && hashes.has(`${c.promptId}\0${c.to}`)).map((c) => [`${c.environment}\0${c.promptId}`, hashes.get(`${c.promptId}\0${c.to}`)!]));
     events.push(
       ...promotionEvents(
         {
           time: new Date(time).toISOString(),
-          actor,
+          actor: record ? (record.mergedBy ?? record.author) : actor,
           commit,
           parent,
           pr: pr !== undefined ? Number(pr) : null,
-          source: pr !== undefined ? "github" : "cli",
+          source: record?.source ?? (pr !== undefined ? "github" : "cli"),
+          ...(record && { approvals: record.approvals.map((a) => ({ login: a.login, commit: a.commitSha ?? null })) }),
           changes,
           promoteFrom: new Map(after.environments.filter((e) => e.promoteFrom !== undefined).map((e) => [e.name, e.promoteFrom!])),
           sha256,
