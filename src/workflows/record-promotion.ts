@@ -54,6 +54,9 @@ export async function recordPromotion(deps: RecordPromotionDeps, target: PullRef
     const changes = pinChanges(before.environments, after.environments);
     if (changes.length === 0) return { status: "skipped", skipped: "no pin moved" };
 
+    const tag = promotionTagName(pr.number);
+    const afterExisting = (commit: string | undefined): RecordPromotionResult =>
+      commit === mergeSha ? { status: "already-recorded", tag } : { status: "not-recorded", tag, reason: `tag ${tag} exists${commit ? ` on ${commit}` : ""}, not moved` };
     const reviews = await github.listReviews(target);
     const record: PromotionRecord = {
       pr: { number: pr.number, url: pr.htmlUrl },
@@ -68,15 +71,14 @@ export async function recordPromotion(deps: RecordPromotionDeps, target: PullRef
       mergeCommitSha: mergeSha,
       createdAt: (deps.clock ?? (() => new Date()))().toISOString(),
     };
-    const tag = promotionTagName(pr.number);
+    // A redelivery finds the record made: nothing is written (not even a dangling tag object).
+    const existing = await github.getTag(target, tag);
+    if (existing) return afterExisting(existing.commitSha);
     try {
       await github.createAnnotatedTag(target, { name: tag, message: renderPromotionRecord(record), commitSha: mergeSha });
     } catch (error) {
-      if (error instanceof TagExistsError) {
-        const existing = await github.getTag(target, tag).catch(() => null);
-        if (existing?.commitSha === mergeSha) return { status: "already-recorded", tag };
-        return { status: "not-recorded", tag, reason: `tag ${tag} exists${existing ? ` on ${existing.commitSha}` : ""}, not moved` };
-      }
+      // A concurrent delivery made it between the read and the write.
+      if (error instanceof TagExistsError) return afterExisting((await github.getTag(target, tag).catch(() => null))?.commitSha);
       // The promotion is merged whatever happens here; the audit log then lists it without approvals.
       const reason = `GitHub refused to create tag ${tag}: ${githubMessage(error)}`;
       log.warn(`The promotion record of #${pr.number} was not written: ${reason}`);
