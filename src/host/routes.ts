@@ -124,6 +124,14 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
+    // The same check for a workflow on `pull_request_target` (the pins file read as data through
+    // the API, at the head GitHub reports now), so a promotion from a fork gets it too.
+    name: "promotion-target",
+    on: TARGET_EVENTS,
+    hosts: ["action"],
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
+  },
+  {
     // An environment owner's approval (or its dismissal) changes the promotion check.
     name: "promotion-on-review",
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
