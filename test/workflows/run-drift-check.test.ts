@@ -7,6 +7,7 @@ import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { createGitHubPort } from "../../src/github/octokit.js";
 import { parseDriftRecords } from "../../src/core/environments/drift-record.js";
+import { renderDriftIssue } from "../../src/core/environments/drift-report.js";
 import { DRIFT_LABEL, runDriftCheck } from "../../src/workflows/run-drift-check.js";
 import { ActionGitHub } from "../action/action-github.js";
 import { API, type FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
@@ -131,6 +132,30 @@ describe("runDriftCheck", () => {
       ["2024-06-01T02:00:00.000Z", gh.defaultBranch.sha, "action", [["support/summary", "hash-mismatch", "1.1.0", "1.1.0"]]],
     ]);
     expect(records[1]!.rows[0]).toMatchObject({ expectedSha256: SHA256.v11, deployed: { sha256: SHA256.v1 } });
+  });
+
+  it("moves older records to comments when they would outgrow GitHub's limit on an issue body, losing none", async () => {
+    const { gh, push } = repository();
+    stagingAnswer = () => [200, report("staging", "1.1.0", SHA256.v11)];
+    push(report("production", "1.0.0", SHA256.v1));
+    await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    // A long flapping history: 400 earlier changes, each a record of its own.
+    const [issue] = openIssues(gh);
+    const [first] = parseDriftRecords(issue!.body);
+    const earlier = Array.from({ length: 400 }, (_, i) => ({ ...first!, checkedAt: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString(), rows: [{ ...first!.rows[0]!, deployed: { version: `0.${i}.0`, sha256: SHA256.v1 } }] }));
+    issue!.body = renderDriftIssue({ environment: "production", status: "drift", rows: [] }, PINS, "2024-05-31T00:00:00.000Z", [...earlier, first!]);
+    expect(Buffer.byteLength(issue!.body)).toBeGreaterThan(65_536);
+
+    push(report("production", "1.1.0", SHA256.v1));
+    const run = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(run.environments[1]!.issue.action).toBe("updated");
+    expect(Buffer.byteLength(openIssues(gh)[0]!.body)).toBeLessThan(65_536);
+    const moved = gh.comments.filter((c) => c.issue === issue!.number);
+    expect(moved.length).toBeGreaterThan(1);
+    expect(moved.every((c) => Buffer.byteLength(c.body) <= 65_536 && c.user.login === "promptops[bot]")).toBe(true);
+    const all = [...moved.map((c) => c.body), openIssues(gh)[0]!.body].flatMap(parseDriftRecords);
+    expect(all).toHaveLength(402);
+    expect(all.at(-1)!.rows[0]).toMatchObject({ state: "hash-mismatch" });
   });
 
   it("an unreachable service is an open issue, never in sync; a second open issue is closed as a duplicate", async () => {
