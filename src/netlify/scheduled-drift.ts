@@ -3,6 +3,7 @@
 // runs, for each repository, the routes of a `schedule` event, as the Action does on its own
 // schedule: the drift check, which keeps one issue per environment.
 
+import pLimit from "p-limit";
 import type { ProbotOctokit } from "probot";
 import { loadAppEnv, type AppEnv } from "../app/env.js";
 import type { RouteOutcome } from "../host/delivery.js";
@@ -10,6 +11,8 @@ import { routesFor, type RouteEvent } from "../host/routes.js";
 import type { WorkflowLog } from "../workflows/deps.js";
 import { consoleLog, oneLine, text } from "./log.js";
 import { appProbot, runInstallationRoutes } from "./run-routes.js";
+
+const REPOSITORIES_AT_ONCE = 4;
 
 export interface ScheduledDriftOptions {
   env: Record<string, string | undefined>;
@@ -62,12 +65,13 @@ export async function handleScheduledDrift(_req: Request, options: ScheduledDrif
   return text(200, `drift checked in ${runs.length} repositories`);
 }
 
-/** Every repository of every installation, in GitHub's order, one after the other. */
+/** Every repository of every installation, in GitHub's order (the runs listed in that order). */
 export async function runScheduledDrift(app: AppEnv, options: ScheduledDriftOptions, log: WorkflowLog): Promise<RepositoryRun[]> {
   const probot = appProbot(app, options.Octokit);
   const jwt = await probot.auth();
   const installations = (await jwt.paginate(jwt.rest.apps.listInstallations, { per_page: 100 })) as { id: number; suspended_at?: string | null; account?: { login?: string } | null }[];
   const runs: RepositoryRun[] = [];
+  const work: { installationId: number; repository: InstallationRepository }[] = [];
   for (const installation of installations) {
     // A suspended installation's token is refused; it is not ours to check.
     if (installation.suspended_at) continue;
@@ -84,25 +88,35 @@ export async function runScheduledDrift(app: AppEnv, options: ScheduledDriftOpti
     }
     for (const repository of repositories) {
       // An archived repository is read-only: no issue can be opened or closed there.
-      if (repository.archived) continue;
-      const event: RouteEvent = {
-        name: "schedule",
-        payload: {
-          schedule: options.schedule ?? "netlify",
-          repository: { name: repository.name, full_name: repository.full_name, owner: { login: repository.owner.login }, default_branch: repository.default_branch },
-          installation: { id: installation.id },
-        },
-      };
-      const outcomes = await runInstallationRoutes(probot, installation.id, event, routesFor("netlify", "schedule", undefined), {
-        app,
-        env: options.env,
-        log,
-        ...(options.Octokit ? { Octokit: options.Octokit } : {}),
-        ...(options.retryAfterBaseMs !== undefined ? { retryAfterBaseMs: options.retryAfterBaseMs } : {}),
-      }).catch((error: unknown): RouteOutcome[] => [{ route: "installation token", status: "failed", error }]);
-      for (const o of outcomes) if (o.status === "failed") log.error(`drift check of ${repository.full_name} failed: ${oneLine(o.error)}`);
-      runs.push({ repository: repository.full_name, installationId: installation.id, outcomes });
+      if (!repository.archived) work.push({ installationId: installation.id, repository });
     }
   }
+  // A few repositories at a time: each waits mostly on GitHub and on its services' reports, and
+  // Netlify gives a scheduled function 30 seconds.
+  const limit = pLimit(REPOSITORIES_AT_ONCE);
+  const checked = await Promise.all(
+    work.map(({ installationId, repository }) =>
+      limit(async (): Promise<RepositoryRun> => {
+        const event: RouteEvent = {
+          name: "schedule",
+          payload: {
+            schedule: options.schedule ?? "netlify",
+            repository: { name: repository.name, full_name: repository.full_name, owner: { login: repository.owner.login }, default_branch: repository.default_branch },
+            installation: { id: installationId },
+          },
+        };
+        const outcomes = await runInstallationRoutes(probot, installationId, event, routesFor("netlify", "schedule", undefined), {
+          app,
+          env: options.env,
+          log,
+          ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+          ...(options.retryAfterBaseMs !== undefined ? { retryAfterBaseMs: options.retryAfterBaseMs } : {}),
+        }).catch((error: unknown): RouteOutcome[] => [{ route: "installation token", status: "failed", error }]);
+        for (const o of outcomes) if (o.status === "failed") log.error(`drift check of ${repository.full_name} failed: ${oneLine(o.error)}`);
+        return { repository: repository.full_name, installationId, outcomes };
+      }),
+    ),
+  );
+  runs.push(...checked);
   return runs;
 }
