@@ -21,7 +21,7 @@ const FORMATS: readonly AuditFormat[] = ["jsonl", "csv", "json"];
 export function register(program: Command, io: CliIO): void {
   program
     .command("audit")
-    .description("Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)")
+    .description("Export the audit log: tagged prompt versions, promotions and their approvals, and with --github drift (JSON Lines, CSV or JSON)")
     .option("--since <date>", "only events at or after this date (YYYY-MM-DD or an ISO date-time)")
     .option("--format <format>", "jsonl, csv or json", "jsonl")
     .option(
