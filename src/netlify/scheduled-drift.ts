@@ -44,6 +44,8 @@ interface InstallationRepository {
  */
 export async function handleScheduledDrift(_req: Request, options: ScheduledDriftOptions): Promise<Response> {
   const log = options.log ?? consoleLog;
+  // The App's three functions share one environment and are checked alike (WEBHOOK_SECRET too,
+  // though this one receives no webhook): a deploy that is missing one fails them all the same way.
   const loaded = loadAppEnv(options.env);
   if (!loaded.ok) {
     log.error(loaded.error);
@@ -59,7 +61,7 @@ export async function handleScheduledDrift(_req: Request, options: ScheduledDrif
   }
   const failed = runs.filter((r) => r.outcomes.some((o) => o.status === "failed"));
   if (failed.length > 0) {
-    const reasons = failed.map((r) => `${r.repository}: ${r.outcomes.filter((o) => o.status === "failed").map((o) => (o.status === "failed" ? oneLine(o.error) : "")).join("; ")}`);
+    const reasons = failed.map((r) => `${r.repository}: ${r.outcomes.flatMap((o) => (o.status === "failed" ? [oneLine(o.error)] : [])).join("; ")}`);
     return text(500, `drift check failed for ${failed.length} of ${runs.length} repositories: ${reasons.join(" | ")}`);
   }
   return text(200, `drift checked in ${runs.length} repositories`);
