@@ -6,6 +6,7 @@ import type { ReviewResult } from "../core/eval/model.js";
 import { escapeInline, renderComment } from "../core/report/index.js";
 import type { RouteOutcome } from "../host/delivery.js";
 import type { OwnershipSyncResult } from "../workflows/sync-ownership.js";
+import type { RecordPromotionResult } from "../workflows/record-promotion.js";
 import type { TagMergedResult } from "../workflows/tag-merged-prompts.js";
 import { renderTagsComment } from "../workflows/tags-comment.js";
 import type { FailOn } from "./inputs.js";
@@ -77,9 +78,12 @@ export function actionReport(input: ReportInput): ActionReport {
     } else if (isTagResult(result)) {
       sections.push(tagsSection(result, input.repoUrl));
     } else if (Array.isArray(result.merged)) {
-      for (const { number, result: tags } of result.merged as { number: number; result: TagMergedResult }[]) {
+      for (const { number, result: tags, promotion } of result.merged as { number: number; result: TagMergedResult; promotion?: unknown }[]) {
         sections.push(`Merged pull request #${number}:\n\n${tagsSection(tags, input.repoUrl)}`);
+        if (isPromotionRecord(promotion)) sections.push(promotionSection(number, promotion));
       }
+    } else if (isPromotionRecord(result)) {
+      sections.push(promotionSection(undefined, result));
     } else if (result.status === "failed" && typeof result.message === "string") {
       verdict = "failure";
       sections.push(`**${outcome.route}**: the review stopped on an error: ${escapeInline(result.message)}`);
@@ -119,6 +123,20 @@ export function actionReport(input: ReportInput): ActionReport {
     ...(review ? { review } : {}),
     failed: failedRoutes > 0 || (input.failOn === "gate" && verdict === "failure"),
   };
+}
+
+function isPromotionRecord(result: unknown): result is RecordPromotionResult & { tag: string } {
+  const r = result as Partial<RecordPromotionResult> | undefined;
+  return typeof r?.tag === "string" && (r.status === "recorded" || r.status === "already-recorded" || r.status === "not-recorded");
+}
+
+/** One line on a merged promotion's record tag (see record-promotion.ts). */
+function promotionSection(number: number | undefined, result: RecordPromotionResult & { tag: string }): string {
+  const which = number !== undefined ? `Promotion #${number}` : "The promotion";
+  const tag = `\`${result.tag}\``;
+  if (result.status === "recorded") return `${which} is recorded in tag ${tag} (its approvals, for \`promptops audit\`).`;
+  if (result.status === "already-recorded") return `${which} was already recorded in tag ${tag}.`;
+  return `${which} is not recorded: ${escapeInline(result.reason ?? "")}`;
 }
 
 /** Prompts that got worse: a failed gate or a regressed case, with the cases. */

@@ -45,7 +45,7 @@ export const COMMANDS: readonly { name: string; summary: string; load: () => Pro
   },
   { name: "promote", summary: "Pin a tagged prompt version in an environment (edits the pins file; default version: the newest tag)", load: () => import("./commands/promote.js") },
   { name: "drift", summary: "Compare pins, tags and what each environment reports it runs (exit 0 in sync, 1 drift, 2 error)", load: () => import("./commands/drift.js") },
-  { name: "audit", summary: "Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)", load: () => import("./commands/audit.js") },
+  { name: "audit", summary: "Export the audit log: tagged prompt versions, promotions and their approvals, and with --github drift (JSON Lines, CSV or JSON)", load: () => import("./commands/audit.js") },
 ];
 
 /** The command `argv` runs (`eval ...`, `help eval`), if it names one; top-level flags come first. */

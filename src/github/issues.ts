@@ -60,3 +60,27 @@ export async function getDefaultBranch(octokit: OctokitLike, repo: RepoRef): Pro
   const branch = await octokit.rest.repos.getBranch({ owner: repo.owner, repo: repo.repo, branch: name });
   return { name, sha: (branch.data as { commit: { sha: string } }).commit.sha };
 }
+
+/** An issue's comment as the audit log reads it: who wrote it, and what. */
+export interface IssueComment {
+  author: string;
+  body: string;
+}
+
+/**
+ * Every issue (open or closed) with `label`, oldest first, each with its comments in order: the
+ * drift issues the audit log reads its `drift.*` events from.
+ */
+export async function listLabelledIssuesWithComments(octokit: OctokitLike, repo: RepoRef, label: string): Promise<{ issue: IssueInfo; comments: IssueComment[] }[]> {
+  const issues = (await octokit.paginate(octokit.rest.issues.listForRepo, { owner: repo.owner, repo: repo.repo, state: "all", labels: label, per_page: 100 })) as RestIssue[];
+  const found = issues.filter((i) => !i.pull_request).map(toIssue).sort((a, b) => a.number - b.number);
+  return Promise.all(
+    found.map(async (issue) => {
+      const comments = (await octokit.paginate(octokit.rest.issues.listComments, { owner: repo.owner, repo: repo.repo, issue_number: issue.number, per_page: 100 })) as {
+        body?: string | null;
+        user?: { login: string } | null;
+      }[];
+      return { issue, comments: comments.map((c) => ({ author: c.user?.login ?? "ghost", body: c.body ?? "" })) };
+    }),
+  );
+}

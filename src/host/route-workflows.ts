@@ -2,6 +2,7 @@
 // (see routes.ts).
 
 export { checkPromotion } from "../workflows/check-promotion.js";
+export { recordPromotion } from "../workflows/record-promotion.js";
 export { rerunCheck, rerunCheckSuite, rerunFromComment } from "../workflows/reruns.js";
 export { runDriftCheck } from "../workflows/run-drift-check.js";
 export { reviewPullRequest } from "../workflows/review-pull-request.js";

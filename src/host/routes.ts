@@ -135,6 +135,14 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
+    // The same check for a workflow on `pull_request_target` (the pins file read as data through
+    // the API, at the head GitHub reports now), so a promotion from a fork gets it too.
+    name: "promotion-target",
+    on: TARGET_EVENTS,
+    hosts: ["action"],
+    run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
+  },
+  {
     // An environment owner's approval (or its dismissal) changes the promotion check.
     name: "promotion-on-review",
     readsPullRequest: true,
@@ -143,11 +151,18 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
-    // Only a workflow has a schedule; the drift check keeps one issue per environment.
+    // The drift check keeps one issue per environment. `schedule` is a workflow's event: the
+    // Action gets it from its `on: schedule`, the serverless App from its scheduled function
+    // (netlify/functions/drift-scheduled.mts), once per repository it is installed on. GitHub
+    // sends Apps no such webhook.
     name: "drift",
     on: ["schedule"],
-    hosts: ["action"],
-    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch, ...optional("configPath", deps.configPath) }, { repo: event.repo() }),
+    hosts: ["action", "netlify"],
+    run: async ({ deps, ownAppId }, event) =>
+      (await workflows()).runDriftCheck(
+        { github: deps.github, log: deps.log, fetch: globalThis.fetch, source: ownAppId !== undefined ? "app" : "action", ...optional("configPath", deps.configPath) },
+        { repo: event.repo() },
+      ),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.
@@ -156,6 +171,19 @@ export const ROUTES: readonly Route[] = [
     run: async ({ deps }, event) => {
       if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
       return (await workflows()).tagMergedPrompts(deps, { ...event.repo(), number: event.number("pull_request.number") });
+    },
+  },
+  {
+    // A merged promotion leaves its record (the approvals and the commit each was given on) in
+    // a tag on the merge commit, where the audit log reads it from git.
+    name: "promotion-record",
+    on: ["pull_request.closed"],
+    run: async ({ deps, ownAppId }, event) => {
+      if (!event.optionalBoolean("pull_request.merged")) return { skipped: "closed without merging" };
+      return (await workflows()).recordPromotion(
+        { ...deps, source: ownAppId !== undefined ? "app" : "action" },
+        { ...event.repo(), number: event.number("pull_request.number") },
+      );
     },
   },
   {
@@ -172,8 +200,11 @@ export const ROUTES: readonly Route[] = [
       const numbers = await deps.github.listMergedPullRequestsForCommit(repo, sha);
       if (numbers.length === 0) return { skipped: `no merged pull request has commit ${sha.slice(0, 7)}` };
       const merged = [];
-      const { tagMergedPrompts } = await workflows();
-      for (const number of numbers) merged.push({ number, result: await tagMergedPrompts(deps, { ...repo, number }) });
+      const { tagMergedPrompts, recordPromotion } = await workflows();
+      for (const number of numbers) {
+        const target = { ...repo, number };
+        merged.push({ number, result: await tagMergedPrompts(deps, target), promotion: await recordPromotion({ ...deps, source: "action" }, target) });
+      }
       return { merged };
     },
   },

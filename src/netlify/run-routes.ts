@@ -11,7 +11,7 @@ import { createRedactor, secretsFrom } from "../core/redact.js";
 import { handleDelivery, type RouteOutcome } from "../host/delivery.js";
 import { hostDeps } from "../host/deps.js";
 import { payloadReader } from "../host/payload.js";
-import { ROUTES, type RouteEvent } from "../host/routes.js";
+import { ROUTES, type Route, type RouteEvent } from "../host/routes.js";
 import type { WorkflowLog } from "../workflows/deps.js";
 import type { HeadLocks } from "../workflows/head-locks.js";
 
@@ -31,21 +31,37 @@ export interface RunRoutesOptions {
   locks?: HeadLocks;
 }
 
-/**
- * `quick`: the routes that call no model (run inside the webhook's deadline); `queued`: the
- * others (run by the background worker).
- */
-export async function runRoutes(event: RouteEvent, which: "quick" | "queued", options: RunRoutesOptions): Promise<RouteOutcome[]> {
-  const { app, log } = options;
-  const installationId = payloadReader(event.name, event.payload).number("installation.id");
-  const probot = new Probot({
+/** The App as Probot authenticates it: its JWT (`auth()`) and each installation's token (`auth(id)`). */
+export function appProbot(app: AppEnv, Octokit?: typeof ProbotOctokit): Probot {
+  return new Probot({
     appId: app.appId,
     privateKey: app.privateKey,
     baseUrl: app.baseUrl,
     // Pino knows `silent`; Probot's option type merely omits it.
     logLevel: app.logLevel as "info",
-    ...(options.Octokit ? { Octokit: options.Octokit } : {}),
+    ...(Octokit ? { Octokit } : {}),
   });
+}
+
+/**
+ * `quick`: the routes that call no model (run inside the webhook's deadline); `queued`: the
+ * others (run by the background worker).
+ */
+export async function runRoutes(event: RouteEvent, which: "quick" | "queued", options: RunRoutesOptions): Promise<RouteOutcome[]> {
+  const installationId = payloadReader(event.name, event.payload).number("installation.id");
+  const routes = ROUTES.filter((route) => (which === "quick" ? route.quick === true : route.quick !== true));
+  return runInstallationRoutes(appProbot(options.app, options.Octokit), installationId, event, routes, options);
+}
+
+/** Runs `routes` for `event` with an installation's token, as every Netlify function does. */
+export async function runInstallationRoutes(
+  probot: Probot,
+  installationId: number,
+  event: RouteEvent,
+  routes: readonly Route[],
+  options: RunRoutesOptions,
+): Promise<RouteOutcome[]> {
+  const { app, log } = options;
   const installation = await probot.auth(installationId);
   const octokit = retrySecondaryRateLimits(installation, { log, ...(options.retryAfterBaseMs !== undefined ? { baseMs: options.retryAfterBaseMs } : {}) });
   const settings = {
@@ -64,7 +80,7 @@ export async function runRoutes(event: RouteEvent, which: "quick" | "queued", op
       kind: "netlify",
       deps: (reads) => hostDeps(octokit, settings, { log, reads }),
       ownAppId: app.appId,
-      routes: ROUTES.filter((route) => (which === "quick" ? route.quick === true : route.quick !== true)),
+      routes,
     },
     event,
   );

@@ -6,7 +6,8 @@
 import { readConfig } from "../core/config/load.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { environmentDrift, type EnvironmentDrift } from "../core/environments/drift.js";
-import { driftIssueMarker, driftIssueTitle, renderDriftIssue, renderDriftResolved } from "../core/environments/drift-report.js";
+import { DRIFT_ISSUE_LABEL, driftIssueMarker, driftIssueTitle, renderDriftIssue, renderDriftResolved } from "../core/environments/drift-report.js";
+import { driftRecordOf, parseDriftRecords, renderDriftRecord, sameDrift, type DriftRecord } from "../core/environments/drift-record.js";
 import { readEnvironments } from "../core/environments/load.js";
 import { resolvePins } from "../core/environments/resolve.js";
 import type { IssueInfo, RepoRef } from "../github/port.js";
@@ -15,13 +16,18 @@ import type { WorkflowDeps } from "./deps.js";
 import { createGitHubSnapshots } from "./github-tree.js";
 import { tagPrefix } from "./tags-candidates.js";
 
-export const DRIFT_LABEL = "promptops:drift";
+export const DRIFT_LABEL = DRIFT_ISSUE_LABEL;
+
+/** Bytes of an issue body or comment, under GitHub's 65,536 with room for the text around the records. */
+const DRIFT_BODY_LIMIT = 60_000;
 
 export interface DriftCheckDeps extends Pick<WorkflowDeps, "github" | "log" | "configPath"> {
   /** For deployed reports served over HTTP. */
   fetch: typeof fetch;
   /** Wall-clock time, shown in the issues. */
   clock?: () => Date;
+  /** Who runs the check, written in the issue's records for the audit log. */
+  source?: "app" | "action";
 }
 
 export interface DriftCheckTarget {
@@ -82,7 +88,7 @@ export async function runDriftCheck(deps: DriftCheckDeps, target: DriftCheckTarg
       await github.updateIssue(repo, dup.number, { state: "closed" });
       closedDuplicates.push(dup.number);
     }
-    const action = await syncIssue(deps, repo, drift, issue, loaded.environments.file, checkedAt);
+    const action = await syncIssue(deps, repo, drift, issue, loaded.environments.file, { checkedAt, sha });
     if (action.action !== "none" && action.action !== "unchanged") log.info(`Drift issue for ${drift.environment}: ${action.action}${action.number ? ` #${action.number}` : ""}.`);
     environments.push({ ...drift, issue: { ...action, closedDuplicates } });
   }
@@ -95,16 +101,30 @@ async function syncIssue(
   drift: EnvironmentDrift,
   issue: IssueInfo | undefined,
   pinsFile: string,
-  checkedAt: string,
+  at: { checkedAt: string; sha: string },
 ): Promise<{ action: IssueAction; number?: number }> {
   const { github } = deps;
+  const record = driftRecordOf(drift, { ...at, ...(deps.source ? { source: deps.source } : {}) });
   if (drift.status === "in-sync") {
     if (!issue) return { action: "none" };
-    await github.createComment({ ...repo, number: issue.number }, renderDriftResolved(drift, checkedAt));
+    await github.createComment({ ...repo, number: issue.number }, renderDriftResolved(drift, at.checkedAt, record));
     await github.updateIssue(repo, issue.number, { state: "closed" });
     return { action: "closed", number: issue.number };
   }
-  const body = renderDriftIssue(drift, pinsFile, checkedAt);
+  // The records of this issue so far (only the issue's own author writes its body); a new one
+  // only when the drift itself changed, not at every check.
+  const history = issue ? parseDriftRecords(issue.body) : [];
+  const last = history.at(-1);
+  if (!last || !sameDrift(last, record)) history.push(record);
+  let body = renderDriftIssue(drift, pinsFile, at.checkedAt, history);
+  if (issue && Buffer.byteLength(body) > DRIFT_BODY_LIMIT && history.length > 1) {
+    // A drift that keeps changing would outgrow GitHub's limit on an issue body: the older
+    // records move to comments of this issue (the audit log reads its author's comments too).
+    for (const chunk of recordChunks(history.slice(0, -1))) {
+      await github.createComment({ ...repo, number: issue.number }, `Earlier drift records of this issue, moved out of its description to keep it within GitHub's size limit.\n\n${chunk}`);
+    }
+    body = renderDriftIssue(drift, pinsFile, at.checkedAt, history.slice(-1));
+  }
   if (!issue) {
     const created = await github.createIssue(repo, { title: driftIssueTitle(drift.environment), body, labels: [DRIFT_LABEL] });
     return { action: "opened", number: created.number };
@@ -112,4 +132,19 @@ async function syncIssue(
   if (issue.body === body) return { action: "unchanged", number: issue.number };
   await github.updateIssue(repo, issue.number, { body });
   return { action: "updated", number: issue.number };
+}
+
+/** The records' blocks, grouped into texts of at most DRIFT_BODY_LIMIT bytes each. */
+function recordChunks(records: readonly DriftRecord[]): string[] {
+  const chunks: string[] = [];
+  let current = "";
+  for (const block of records.map(renderDriftRecord)) {
+    if (current !== "" && Buffer.byteLength(current) + Buffer.byteLength(block) + 1 > DRIFT_BODY_LIMIT) {
+      chunks.push(current);
+      current = "";
+    }
+    current += `${block}\n`;
+  }
+  if (current !== "") chunks.push(current);
+  return chunks;
 }

@@ -73,8 +73,9 @@ async function runAction(eventName: string, payload: unknown): Promise<{ code: n
     GITHUB_EVENT_NAME: eventName,
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_SHA: eventName === "schedule" ? MAIN : SHA.head,
-    GITHUB_REF: eventName === "schedule" ? "refs/heads/main" : `refs/pull/${PR_NUMBER}/merge`,
+    // `schedule` and `pull_request_target` run on the default branch; `pull_request` on the merge ref.
+    GITHUB_SHA: eventName === "schedule" ? MAIN : eventName === "pull_request_target" ? SHA.base : SHA.head,
+    GITHUB_REF: eventName === "pull_request" ? `refs/pull/${PR_NUMBER}/merge` : "refs/heads/main",
     GITHUB_WORKSPACE: workspace.dir,
     GITHUB_API_URL: `http://${server.host}/api/v3`,
     GITHUB_GRAPHQL_URL: `http://${server.host}/api/graphql`,
@@ -96,6 +97,18 @@ describe("environments through the Action", () => {
     const check = github.checkRuns.filter((r) => r.name === "promptops/promotion" && r.head_sha === SHA.head).at(-1);
     expect(check).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Waiting for approval by the owners of production" } });
     expect(github.reviewRequests).toEqual([{ reviewers: ["alice"] }]);
+  });
+
+  it("checks a promotion pull request from a fork on pull_request_target, held to the base's owners", async () => {
+    const FORK_HEAD = "d".repeat(40);
+    github.commits[FORK_HEAD] = { [PROMPT]: files.v11, [PINS]: pins("1.1.0") };
+    github.addPull({ number: 8, base: SHA.base, head: FORK_HEAD, author: "forker", headRepo: { owner: "forker", repo: REPO } });
+    const { code } = await runAction("pull_request_target", pullRequestEvent("opened", { base: SHA.base, head: FORK_HEAD, number: 8 }));
+    expect(code).toBe(0);
+    const check = github.checkRuns.filter((r) => r.name === "promptops/promotion" && r.head_sha === FORK_HEAD);
+    expect(check).toHaveLength(1);
+    expect(check[0]).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "Waiting for approval by the owners of production" } });
+    expect(github.reviewRequests.at(-1)).toEqual({ reviewers: ["alice"] });
   });
 
   it("on schedule, opens one drift issue for an environment that does not run its pin", async () => {

@@ -54,6 +54,28 @@ describe("actionReport", () => {
     expect(report.summary).toContain("**tags-on-push** failed: HTTP 500");
   });
 
+  it("says where a merged promotion was recorded, or why it was not", () => {
+    const recorded = actionReport({
+      trigger: "pull_request.closed",
+      outcomes: [{ route: "promotion-record", status: "done", result: { status: "recorded", tag: "promptops/promotions/pr-6" } }],
+      failOn: "gate",
+    });
+    expect(recorded.summary).toContain("The promotion is recorded in tag `promptops/promotions/pr-6` (its approvals, for `promptops audit`).");
+    const pushed = actionReport({
+      trigger: "push",
+      outcomes: [
+        {
+          route: "tags-on-push",
+          status: "done",
+          result: { merged: [{ number: 6, result: { skipped: "no changed prompt", created: [], alreadyTagged: [], notTagged: [], releaseFailures: [] }, promotion: { status: "not-recorded", tag: "promptops/promotions/pr-6", reason: "GitHub refused to create tag promptops/promotions/pr-6: <b>protected</b>" } }] },
+        },
+      ],
+      failOn: "gate",
+    });
+    expect(pushed.summary).toContain("Promotion #6 is not recorded: GitHub refused to create tag promptops/promotions/pr-6: ");
+    expect(pushed.summary).not.toContain("<b>");
+  });
+
   it("a review skipped for having nothing to evaluate is skipped, not a pass", () => {
     const report = actionReport({
       trigger: "pull_request.opened",

@@ -58,6 +58,6 @@ describe("app.yml", () => {
       expect([name, PERMISSIONS.has(name)]).toEqual([name, true]);
       expect(["read", "write"]).toContain(level);
     }
-    expect(manifest.default_permissions).toMatchObject({ checks: "write", pull_requests: "write", contents: "write", members: "read", metadata: "read" });
+    expect(manifest.default_permissions).toMatchObject({ checks: "write", pull_requests: "write", contents: "write", issues: "write", members: "read", metadata: "read" });
   });
 });

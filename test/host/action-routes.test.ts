@@ -29,8 +29,8 @@ describe("the Action's routes", () => {
   it("are the Action's alone; schedule is left to a route of its own", () => {
     const names = (host: "app" | "action" | "netlify", event: string, act?: string) => routesFor(host, event, act).map((r) => r.name);
     expect(names("action", "pull_request", "opened")).toEqual(["review", "owners", "promotion"]);
-    expect(names("action", "pull_request_target", "labeled")).toEqual(["review-target", "owners-target"]);
-    expect(names("action", "pull_request_target", "synchronize")).toEqual(["review-target", "owners-target"]);
+    expect(names("action", "pull_request_target", "labeled")).toEqual(["review-target", "owners-target", "promotion-target"]);
+    expect(names("action", "pull_request_target", "synchronize")).toEqual(["review-target", "owners-target", "promotion-target"]);
     expect(names("action", "push")).toEqual(["tags-on-push", "review-on-push"]);
     expect(names("action", "workflow_dispatch")).toEqual(["review-refs"]);
     expect(names("action", "pull_request_review", "submitted")).toEqual(["owners-on-review", "promotion-on-review"]);

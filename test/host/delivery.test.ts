@@ -28,12 +28,14 @@ describe("the route table", () => {
   it("names the workflows of each event and action", () => {
     const names = (event: string, action?: string) => routesFor("app", event, action).map((r) => r.name);
     expect(names("pull_request", "opened")).toEqual(["review", "owners", "promotion"]);
-    expect(names("pull_request", "closed")).toEqual(["tags"]);
+    expect(names("pull_request", "closed")).toEqual(["tags", "promotion-record"]);
     expect(names("pull_request", "labeled")).toEqual([]);
     expect(names("pull_request_review", "submitted")).toEqual(["owners-on-review", "promotion-on-review"]);
-    // A schedule exists only in a workflow: the Action runs the drift check, the App has no such event.
+    // A schedule exists only in a workflow and in the serverless App's scheduled function: the
+    // Probot App gets no such event.
     expect(names("schedule")).toEqual([]);
     expect(routesFor("action", "schedule", undefined).map((r) => r.name)).toEqual(["drift"]);
+    expect(routesFor("netlify", "schedule", undefined).map((r) => r.name)).toEqual(["drift"]);
     expect(names("check_run", "rerequested")).toEqual(["rerun-check"]);
     expect(names("check_suite", "rerequested")).toEqual(["rerun-suite"]);
     expect(names("issue_comment", "created")).toEqual(["rerun-command"]);

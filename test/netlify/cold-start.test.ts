@@ -27,6 +27,8 @@ describe("the webhook function's bundle", () => {
     expect(inputs).toContain("src/host/routes.ts");
     expect(inputs.filter((i) => SDK.test(i) || ENGINE.test(i))).toEqual([]);
     expect(inputs.filter((i) => /^src\/workflows\//.test(i) || /node_modules\/probot\//.test(i))).toEqual([]);
+    // The scheduled drift check is a function of its own, never loaded by the webhook.
+    expect(Object.values(bundle.metafile.outputs).flatMap((o) => Object.keys(o.inputs))).not.toContain("src/netlify/scheduled-drift.ts");
   });
 
   it("holds the engine and the SDKs in chunks loaded on demand, and the quick routes' chunk loads no SDK", () => {

@@ -6,6 +6,8 @@ import type { AddressInfo } from "node:net";
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { createGitHubPort } from "../../src/github/octokit.js";
+import { parseDriftRecords } from "../../src/core/environments/drift-record.js";
+import { renderDriftIssue } from "../../src/core/environments/drift-report.js";
 import { DRIFT_LABEL, runDriftCheck } from "../../src/workflows/run-drift-check.js";
 import { ActionGitHub } from "../action/action-github.js";
 import { API, type FakeGitHub, nockGitHub } from "../fixtures/github/fake-github.js";
@@ -104,9 +106,56 @@ describe("runDriftCheck", () => {
     const fourth = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
     expect(fourth.environments[1]!.issue).toEqual({ action: "closed", number: issue!.number, closedDuplicates: [] });
     expect(openIssues(gh)).toEqual([]);
-    expect(gh.comments.filter((c) => c.issue === issue!.number).map((c) => c.body)).toEqual([
-      "production is back in sync (checked 2024-06-01T00:00:00.000Z): every pinned prompt runs its tagged content. Closing.",
+    const closing = gh.comments.filter((c) => c.issue === issue!.number).map((c) => c.body);
+    expect(closing).toHaveLength(1);
+    expect(closing[0]).toMatch(/^production is back in sync \(checked 2024-06-01T00:00:00.000Z\): every pinned prompt runs its tagged content\. Closing\.\n/);
+    // The closing comment's record is the in-sync snapshot: the audit log's drift.resolved.
+    expect(parseDriftRecords(closing[0]!)).toEqual([{ environment: "production", status: "in-sync", checkedAt: "2024-06-01T00:00:00.000Z", sha: gh.defaultBranch.sha, rows: [] }]);
+  });
+
+  it("keeps a record of each change of the drift in the issue, not one per run", async () => {
+    const { gh, push } = repository();
+    stagingAnswer = () => [200, report("staging", "1.1.0", SHA256.v11)];
+    const at = (iso: string) => ({ ...deps(), clock: () => new Date(iso), source: "action" as const });
+    push(report("production", "1.0.0", SHA256.v1));
+    await runDriftCheck(at("2024-06-01T00:00:00Z"), { repo: { owner: OWNER, repo: REPO } });
+    const first = gh.defaultBranch.sha;
+    // Same drift an hour later: the body's "last checked" moves, no new record.
+    await runDriftCheck(at("2024-06-01T01:00:00Z"), { repo: { owner: OWNER, repo: REPO } });
+    push(report("production", "1.1.0", SHA256.v1));
+    await runDriftCheck(at("2024-06-01T02:00:00Z"), { repo: { owner: OWNER, repo: REPO } });
+    const [issue] = openIssues(gh);
+    expect(issue!.body).toContain("Last checked 2024-06-01T02:00:00.000Z.");
+    const records = parseDriftRecords(issue!.body);
+    expect(records.map((r) => [r.checkedAt, r.sha, r.source, r.rows.map((row) => [row.promptId, row.state, row.pinned, row.deployed?.version])])).toEqual([
+      ["2024-06-01T00:00:00.000Z", first, "action", [["support/summary", "pending-rollout", "1.1.0", "1.0.0"]]],
+      ["2024-06-01T02:00:00.000Z", gh.defaultBranch.sha, "action", [["support/summary", "hash-mismatch", "1.1.0", "1.1.0"]]],
     ]);
+    expect(records[1]!.rows[0]).toMatchObject({ expectedSha256: SHA256.v11, deployed: { sha256: SHA256.v1 } });
+  });
+
+  it("moves older records to comments when they would outgrow GitHub's limit on an issue body, losing none", async () => {
+    const { gh, push } = repository();
+    stagingAnswer = () => [200, report("staging", "1.1.0", SHA256.v11)];
+    push(report("production", "1.0.0", SHA256.v1));
+    await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    // A long flapping history: 400 earlier changes, each a record of its own.
+    const [issue] = openIssues(gh);
+    const [first] = parseDriftRecords(issue!.body);
+    const earlier = Array.from({ length: 400 }, (_, i) => ({ ...first!, checkedAt: new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString(), rows: [{ ...first!.rows[0]!, deployed: { version: `0.${i}.0`, sha256: SHA256.v1 } }] }));
+    issue!.body = renderDriftIssue({ environment: "production", status: "drift", rows: [] }, PINS, "2024-05-31T00:00:00.000Z", [...earlier, first!]);
+    expect(Buffer.byteLength(issue!.body)).toBeGreaterThan(65_536);
+
+    push(report("production", "1.1.0", SHA256.v1));
+    const run = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(run.environments[1]!.issue.action).toBe("updated");
+    expect(Buffer.byteLength(openIssues(gh)[0]!.body)).toBeLessThan(65_536);
+    const moved = gh.comments.filter((c) => c.issue === issue!.number);
+    expect(moved.length).toBeGreaterThan(1);
+    expect(moved.every((c) => Buffer.byteLength(c.body) <= 65_536 && c.user.login === "promptops[bot]")).toBe(true);
+    const all = [...moved.map((c) => c.body), openIssues(gh)[0]!.body].flatMap(parseDriftRecords);
+    expect(all).toHaveLength(402);
+    expect(all.at(-1)!.rows[0]).toMatchObject({ state: "hash-mismatch" });
   });
 
   it("an unreachable service is an open issue, never in sync; a second open issue is closed as a duplicate", async () => {

@@ -1,6 +1,8 @@
-// `promptops audit [--since DATE] [--format jsonl|csv|json]`: the audit log, read back from
-// the repository: one event per tagged prompt version (its tag's audit record) and one per pin
-// a merge moved in the pins file (the first-parent history of HEAD).
+// `promptops audit [--since DATE] [--format jsonl|csv|json] [--github [OWNER/REPO]]`: the audit
+// log, read back from the repository: one event per tagged prompt version (its tag's audit
+// record) and one per pin a merge moved in the pins file (the first-parent history of HEAD),
+// with the approvals from the promotion's record tagged on its merge commit. Drift lives in
+// GitHub issues, not in git: `--github` reads those too, through the API.
 
 import type { Command } from "commander";
 import { readConfig } from "../../core/config/load.js";
@@ -8,6 +10,7 @@ import { formatDiagnostic } from "../../core/diagnostics.js";
 import { auditLog, formatAuditLog, promotionEvents, taggedEvent, type AuditEvent, type AuditFormat } from "../../core/environments/audit-log.js";
 import { pinChanges } from "../../core/environments/changes.js";
 import { loadEnvironments } from "../../core/environments/load.js";
+import { parsePromotionRecord, PROMOTION_TAG_PREFIX, type PromotionRecord } from "../../core/environments/promotion-record.js";
 import { parseAuditRecord } from "../../core/versions/audit.js";
 import { git, gitTree, repoRoot, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
@@ -18,10 +21,14 @@ const FORMATS: readonly AuditFormat[] = ["jsonl", "csv", "json"];
 export function register(program: Command, io: CliIO): void {
   program
     .command("audit")
-    .description("Export the audit log: tagged prompt versions and promotions (JSON Lines, CSV or JSON)")
+    .description("Export the audit log: tagged prompt versions, promotions and their approvals, and with --github drift (JSON Lines, CSV or JSON)")
     .option("--since <date>", "only events at or after this date (YYYY-MM-DD or an ISO date-time)")
     .option("--format <format>", "jsonl, csv or json", "jsonl")
-    .action(async (options: { since?: string; format: string }) => {
+    .option(
+      "--github [owner/repo]",
+      "also read drift.detected / drift.resolved from the repository's drift issues through GitHub's API (default: the origin remote's owner/repo; needs GITHUB_TOKEN, and GITHUB_API_URL for GitHub Enterprise Server)",
+    )
+    .action(async (options: { since?: string; format: string; github?: string | true }) => {
       if (!FORMATS.includes(options.format as AuditFormat)) throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${options.format}"`);
       if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw new UsageError(`--since takes a date (YYYY-MM-DD), not "${options.since}"`);
       const root = await repoRoot(io.cwd);
@@ -33,22 +40,45 @@ export function register(program: Command, io: CliIO): void {
         return;
       }
       const repo = await repoName(root);
+      const github = options.github !== undefined ? driftSource(options.github, repo, io.env) : undefined;
       const tags = await localTags(root);
       const events: AuditEvent[] = [];
       const hashes = new Map<string, string>();
+      // The promotion records tagged on merge commits: who approved each promotion, and who merged it.
+      const promotionRecords = new Map<string, PromotionRecord>();
+      for (const tag of tags) {
+        const record = tag.name.startsWith(PROMOTION_TAG_PREFIX) && tag.message !== undefined ? parsePromotionRecord(tag.message) : undefined;
+        if (record && record.mergeCommitSha === tag.commitSha) promotionRecords.set(tag.commitSha, record);
+      }
       for (const tag of tags) {
         const record = tag.message !== undefined && parseTagName(config.versioning.tag, tag.name) ? parseAuditRecord(tag.message) : undefined;
         if (!record) continue;
         events.push(taggedEvent(record, repo));
         hashes.set(`${record.promptId}\0${record.version}`, record.contentSha256);
       }
-      events.push(...(await promotions(root, config.environments.file, repo, hashes)));
+      events.push(...(await promotions(root, config.environments.file, repo, hashes, promotionRecords)));
+      if (github) {
+        const { readDriftEvents } = await import("../drift-events.js");
+        try {
+          events.push(...(await readDriftEvents(github)));
+        } catch (error) {
+          // A log without the drift it was asked for would read as "no drift": an error instead.
+          const status = (error as { status?: number }).status;
+          throw new UsageError(`cannot read the drift issues of ${github.repo.owner}/${github.repo.repo}${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message.split("\n")[0]}`);
+        }
+      }
       io.stdout(formatAuditLog(auditLog(events, options.since), options.format as AuditFormat));
     });
 }
 
 /** Every first-parent commit of HEAD that changed the pins file, as promotion events. */
-async function promotions(root: string, file: string, repo: string | null, hashes: ReadonlyMap<string, string>): Promise<AuditEvent[]> {
+async function promotions(
+  root: string,
+  file: string,
+  repo: string | null,
+  hashes: ReadonlyMap<string, string>,
+  records: ReadonlyMap<string, PromotionRecord>,
+): Promise<AuditEvent[]> {
   let log: string;
   try {
     log = await git(root, ["log", "--first-parent", "--format=%H%x00%P%x00%cI%x00%an%x00%s", "HEAD", "--", file]);
@@ -64,17 +94,19 @@ async function promotions(root: string, file: string, repo: string | null, hashe
     const before = parent ? loadEnvironments(await textAt(root, parent, file), file).environments : { file, environments: [] };
     const changes = pinChanges(before, after);
     if (changes.length === 0) continue;
-    const pr = /\(#(\d+)\)\s*$/.exec(subject)?.[1] ?? /^Merge pull request #(\d+)/.exec(subject)?.[1];
+    const record = records.get(commit);
+    const pr = record ? String(record.pr.number) : (/\(#(\d+)\)\s*$/.exec(subject)?.[1] ?? /^Merge pull request #(\d+)/.exec(subject)?.[1]);
     const sha256 = new Map(changes.filter((c) => c.to !== undefined && hashes.has(`${c.promptId}\0${c.to}`)).map((c) => [`${c.environment}\0${c.promptId}`, hashes.get(`${c.promptId}\0${c.to}`)!]));
     events.push(
       ...promotionEvents(
         {
           time: new Date(time).toISOString(),
-          actor,
+          actor: record ? (record.mergedBy ?? record.author) : actor,
           commit,
           parent,
           pr: pr !== undefined ? Number(pr) : null,
-          source: pr !== undefined ? "github" : "cli",
+          source: record?.source ?? (pr !== undefined ? "github" : "cli"),
+          ...(record && { approvals: record.approvals.map((a) => ({ login: a.login, commit: a.commitSha ?? null })) }),
           changes,
           promoteFrom: new Map(after.environments.filter((e) => e.promoteFrom !== undefined).map((e) => [e.name, e.promoteFrom!])),
           sha256,
@@ -89,6 +121,17 @@ async function promotions(root: string, file: string, repo: string | null, hashe
 async function textAt(root: string, commit: string, file: string): Promise<string | undefined> {
   const blob = (await gitTree(root, commit).read([file])).get(file);
   return blob?.kind === "text" ? blob.text : undefined;
+}
+
+function driftSource(option: string | true, origin: string | null, env: Record<string, string | undefined>) {
+  const name = option === true ? origin : option;
+  if (name === null) throw new UsageError("--github needs owner/repo: the origin remote is not a GitHub repository");
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(name);
+  if (!m) throw new UsageError(`--github takes owner/repo, not "${name}"`);
+  const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
+  if (!token) throw new UsageError("--github reads the drift issues through GitHub's API: set GITHUB_TOKEN to a token that can read the repository's issues");
+  const baseUrl = env.GITHUB_API_URL?.trim();
+  return { repo: { owner: m[1]!, repo: m[2]! }, token, env, ...(baseUrl ? { baseUrl } : {}) };
 }
 
 /** `owner/name` of the `origin` remote when it is a GitHub-style URL, else null. */

@@ -1,13 +1,15 @@
-// The audit log: one event per tagged prompt version (from the tags' audit records) and per
-// promotion (from the merges that moved a pin), exported as JSON Lines, CSV or JSON. The same
-// input always gives the same output: events are sorted and every event has every key.
+// The audit log: one event per tagged prompt version (from the tags' audit records), per
+// promotion (from the merges that moved a pin) and per drift found or ended (from the drift
+// issues' records), exported as JSON Lines, CSV or JSON. The same input always gives the same
+// output: events are sorted and every event has every key.
 
 import type { AuditRecord } from "../versions/audit.js";
 import type { PinChange } from "./changes.js";
+import { driftRowKey, type DriftRecord, type DriftRecordRow } from "./drift-record.js";
 
 export const AUDIT_SCHEMA_VERSION = 1;
 
-export type AuditAction = "prompt.tagged" | "env.promoted" | "env.unpinned";
+export type AuditAction = "prompt.tagged" | "env.promoted" | "env.unpinned" | "drift.detected" | "drift.resolved";
 export type AuditSource = "app" | "action" | "cli" | "github";
 
 export interface AuditEvent {
@@ -26,6 +28,11 @@ export interface AuditEvent {
   /** Who approved, and the commit each approval was given on (null when the record does not say). */
   approvals: { login: string; commit: string | null }[];
   environment: { from: string | null; to: string; previousVersion: string | null } | null;
+  /**
+   * The drift a `drift.detected` found, or the one a `drift.resolved` ended: its state, what the
+   * service reported it runs, and the issue that tracks it.
+   */
+  drift: { state: string; deployed: { version: string; sha256: string | null } | null; detail: string; issue: number | null } | null;
 }
 
 /** A `prompt.tagged` event from a tag's audit record. */
@@ -54,6 +61,7 @@ export function taggedEvent(record: AuditRecord, repo: string | null): AuditEven
       ? record.approvals.map((a) => ({ login: a.login, commit: a.commitSha ?? null }))
       : record.approvers.map((login) => ({ login, commit: null })),
     environment: null,
+    drift: null,
   };
 }
 
@@ -89,8 +97,60 @@ export function promotionEvents(merge: PinMerge, repo: string | null): AuditEven
     eval: null,
     approvals: merge.approvals ?? [],
     environment: { from: merge.promoteFrom.get(c.environment) ?? null, to: c.environment, previousVersion: c.from ?? null },
+    drift: null,
   }));
 }
+
+/** One drift issue as read back: its number, who wrote its records, and the records in order. */
+export interface DriftIssueRecords {
+  issue: number;
+  /** The login that wrote the records (the issue's author: the App or the Action). */
+  actor: string;
+  records: readonly DriftRecord[];
+}
+
+/**
+ * The drift issue's snapshots turned into events: a prompt that starts drifting, or whose drift
+ * changes (another state, version or hash), is `drift.detected`; one that stops drifting (or is
+ * in the closing snapshot's environment, back in sync) is `drift.resolved`.
+ */
+export function driftEvents(issue: DriftIssueRecords, repo: string | null): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  const ordered = issue.records.map((r, i) => ({ r, i })).sort((a, b) => Date.parse(a.r.checkedAt) - Date.parse(b.r.checkedAt) || a.i - b.i);
+  let previous = new Map<string, DriftRecordRow>();
+  for (const { r: record } of ordered) {
+    const current = new Map(record.rows.map((row) => [row.promptId, row]));
+    const event = (action: "drift.detected" | "drift.resolved", row: DriftRecordRow): AuditEvent => ({
+      schema: AUDIT_SCHEMA_VERSION,
+      time: record.checkedAt,
+      source: record.source ?? "github",
+      actor: issue.actor,
+      action,
+      repo,
+      pr: null,
+      baseSha: null,
+      headSha: record.sha,
+      prompt: { id: row.promptId, version: row.pinned ?? null, path: null, sha256: row.expectedSha256 ?? null },
+      eval: null,
+      approvals: [],
+      environment: { from: null, to: record.environment, previousVersion: null },
+      drift: {
+        state: row.state,
+        deployed: row.deployed ? { version: row.deployed.version, sha256: row.deployed.sha256 ?? null } : null,
+        detail: row.detail,
+        issue: issue.issue,
+      },
+    });
+    for (const row of current.values()) {
+      const before = previous.get(row.promptId);
+      if (!before || driftRowKey(before) !== driftRowKey(row)) events.push(event("drift.detected", row));
+    }
+    for (const [id, row] of previous) if (!current.has(id)) events.push(event("drift.resolved", row));
+    previous = current;
+  }
+  return events;
+}
+
 
 /** Events at or after `since` (ISO date or date-time), in the log's stable order. */
 export function auditLog(events: readonly AuditEvent[], since?: string): AuditEvent[] {
@@ -104,13 +164,14 @@ export function auditLog(events: readonly AuditEvent[], since?: string): AuditEv
         compare(a.environment?.to ?? "", b.environment?.to ?? "") ||
         compare(a.prompt?.id ?? "", b.prompt?.id ?? "") ||
         compare(a.prompt?.version ?? "", b.prompt?.version ?? "") ||
-        compare(a.headSha ?? "", b.headSha ?? ""),
+        compare(a.headSha ?? "", b.headSha ?? "") ||
+        (a.drift?.issue ?? 0) - (b.drift?.issue ?? 0),
     );
 }
 
 export type AuditFormat = "jsonl" | "csv" | "json";
 
-export const AUDIT_COLUMNS = ["schema", "time", "source", "actor", "action", "repo", "pr", "baseSha", "headSha", "prompt", "eval", "approvals", "environment"] as const;
+export const AUDIT_COLUMNS = ["schema", "time", "source", "actor", "action", "repo", "pr", "baseSha", "headSha", "prompt", "eval", "approvals", "environment", "drift"] as const;
 
 export function formatAuditLog(events: readonly AuditEvent[], format: AuditFormat): string {
   switch (format) {

@@ -4,6 +4,7 @@
 
 import { escapeInline, inlineCode } from "../report/escape.js";
 import { isDrift, type EnvironmentDrift } from "./drift.js";
+import { renderDriftRecord, type DriftRecord } from "./drift-record.js";
 
 const short = (sha: string | undefined) => (sha === undefined ? "—" : sha.slice(0, 12));
 
@@ -20,6 +21,9 @@ export function renderDriftText(drifts: readonly EnvironmentDrift[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** The label of every drift issue: how the scheduled check and the audit log find them. */
+export const DRIFT_ISSUE_LABEL = "promptops:drift";
+
 /** Marker of the drift issue of `environment`, so the scheduled check finds its own issue again. */
 export function driftIssueMarker(environment: string): string {
   return `<!-- promptops:drift:${encodeURIComponent(environment)} -->`;
@@ -29,7 +33,11 @@ export function driftIssueTitle(environment: string): string {
   return `Prompt drift in ${environment}`;
 }
 
-export function renderDriftIssue(env: EnvironmentDrift, pinsFile: string, checkedAt: string): string {
+/**
+ * `history`: every change of this environment's drift while the issue is open, oldest first
+ * (see drift-record.ts), kept in the body as hidden blocks for the audit log.
+ */
+export function renderDriftIssue(env: EnvironmentDrift, pinsFile: string, checkedAt: string, history: readonly DriftRecord[] = []): string {
   const rows = env.rows.filter((r) => isDrift(r.state));
   const table = [
     "| Prompt | State | Pinned | Deployed | Expected sha256 | Deployed sha256 | Detail |",
@@ -56,9 +64,12 @@ export function renderDriftIssue(env: EnvironmentDrift, pinsFile: string, checke
     "",
     `Last checked ${checkedAt}. This issue is updated by every scheduled drift check and closed when the environment is back in sync.`,
     "",
+    ...history.map((record) => `${renderDriftRecord(record)}\n`),
   ].join("\n");
 }
 
-export function renderDriftResolved(env: EnvironmentDrift, checkedAt: string): string {
-  return `${escapeInline(env.environment)} is back in sync (checked ${checkedAt}): every pinned prompt runs its tagged content. Closing.`;
+/** The closing comment; `record` (the in-sync snapshot) is the audit log's `drift.resolved`. */
+export function renderDriftResolved(env: EnvironmentDrift, checkedAt: string, record?: DriftRecord): string {
+  const text = `${escapeInline(env.environment)} is back in sync (checked ${checkedAt}): every pinned prompt runs its tagged content. Closing.`;
+  return record ? `${text}\n\n${renderDriftRecord(record)}\n` : text;
 }

@@ -1,0 +1,70 @@
+// The drift issue's records and the audit events read from them: what a service reports cannot
+// end the hidden block early, and a prompt's drift is detected once, changed, and resolved on
+// its own while others still drift.
+
+import { driftEvents } from "../../../src/core/environments/audit-log.js";
+import { driftRecordOf, parseDriftRecords, renderDriftRecord, sameDrift, type DriftRecord } from "../../../src/core/environments/drift-record.js";
+import type { EnvironmentDrift } from "../../../src/core/environments/drift.js";
+
+const production = (rows: EnvironmentDrift["rows"]): EnvironmentDrift => ({ environment: "production", source: "deployed/production.json", status: rows.length > 0 ? "drift" : "in-sync", rows });
+const at = (checkedAt: string, sha = "a".repeat(40)) => ({ checkedAt, sha, source: "action" as const });
+
+describe("drift records", () => {
+  it("hide whatever a service reports inside one HTML comment, and read back equal", () => {
+    const record = driftRecordOf(
+      production([{ promptId: "support/summary", state: "unpinned-deploy", pinned: "1.0.0", deployed: { version: "--><img src=x>", sha256: "f".repeat(64) }, detail: "runs --><b>x</b> & more" }]),
+      at("2024-06-01T00:00:00.000Z"),
+    );
+    const block = renderDriftRecord(record);
+    expect(block.indexOf("-->")).toBe(block.length - 3);
+    expect(block).not.toMatch(/<img|<b>|&/);
+    expect(parseDriftRecords(`Some text\n\n${block}\n\nmore\n${block}\n`)).toEqual([record, record]);
+    // A damaged block is skipped, not thrown on.
+    expect(parseDriftRecords("<!-- promptops:drift-record\n{not json\n-->")).toEqual([]);
+  });
+
+  it("leave the in-sync and behind rows out, and ignore the detail when comparing", () => {
+    const drifting = driftRecordOf(
+      production([
+        { promptId: "a", state: "in-sync", pinned: "1.0.0", detail: "" },
+        { promptId: "b", state: "behind", pinned: "1.0.0", newer: "1.1.0", detail: "1.1.0 exists" },
+        { promptId: "c", state: "unreachable", pinned: "1.0.0", detail: "no answer within 10000 ms" },
+      ]),
+      at("2024-06-01T00:00:00.000Z"),
+    );
+    expect(drifting.rows.map((r) => r.promptId)).toEqual(["c"]);
+    const later = { ...drifting, checkedAt: "2024-06-01T01:00:00.000Z", rows: [{ ...drifting.rows[0]!, detail: "connect ECONNREFUSED" }] };
+    expect(sameDrift(drifting, later)).toBe(true);
+    expect(sameDrift(drifting, { ...later, rows: [{ ...later.rows[0]!, state: "pending-rollout" as const }] })).toBe(false);
+  });
+});
+
+describe("driftEvents", () => {
+  const row = (promptId: string, state: DriftRecord["rows"][number]["state"], deployed: string) => ({ promptId, state, pinned: "1.1.0", expectedSha256: "e".repeat(64), deployed: { version: deployed }, detail: "" });
+  const record = (checkedAt: string, rows: DriftRecord["rows"]): DriftRecord => ({ environment: "production", status: rows.length > 0 ? "drift" : "in-sync", checkedAt, sha: "a".repeat(40), rows });
+
+  it("detects a prompt once, again when its drift changes, and resolves each prompt when it stops", () => {
+    const events = driftEvents(
+      {
+        issue: 12,
+        actor: "promptops[bot]",
+        // Out of order on purpose: the records are read by time.
+        records: [
+          record("2024-06-01T03:00:00.000Z", []),
+          record("2024-06-01T00:00:00.000Z", [row("a", "pending-rollout", "1.0.0"), row("b", "hash-mismatch", "1.1.0")]),
+          record("2024-06-01T01:00:00.000Z", [row("a", "pending-rollout", "1.0.0")]),
+          record("2024-06-01T02:00:00.000Z", [row("a", "unpinned-deploy", "0.9.0")]),
+        ],
+      },
+      "acme/support-bot",
+    );
+    expect(events.map((e) => [e.time.slice(11, 13), e.action, e.prompt!.id, e.drift!.state, e.drift!.deployed?.version])).toEqual([
+      ["00", "drift.detected", "a", "pending-rollout", "1.0.0"],
+      ["00", "drift.detected", "b", "hash-mismatch", "1.1.0"],
+      ["01", "drift.resolved", "b", "hash-mismatch", "1.1.0"],
+      ["02", "drift.detected", "a", "unpinned-deploy", "0.9.0"],
+      ["03", "drift.resolved", "a", "unpinned-deploy", "0.9.0"],
+    ]);
+    expect(events.every((e) => e.drift!.issue === 12 && e.actor === "promptops[bot]" && e.source === "github" && e.environment!.to === "production")).toBe(true);
+  });
+});
