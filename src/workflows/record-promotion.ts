@@ -13,7 +13,7 @@ import { exclusivePerHead } from "./head-locks.js";
 import { pullRequestView } from "./pull-request-view.js";
 import { approvalsOf } from "./tags-evidence.js";
 
-export interface RecordPromotionDeps extends Pick<WorkflowDeps, "github" | "log" | "reads" | "locks"> {
+export interface RecordPromotionDeps extends Pick<WorkflowDeps, "github" | "log" | "reads" | "locks" | "configPath"> {
   /** Wall-clock time for the record. */
   clock?: () => Date;
   /** Who writes the record. */
@@ -32,7 +32,7 @@ export interface RecordPromotionResult {
 
 export async function recordPromotion(deps: RecordPromotionDeps, target: PullRef): Promise<RecordPromotionResult> {
   const { github, log } = deps;
-  const view = pullRequestView(github, deps.reads, target);
+  const view = pullRequestView(github, deps.reads, target, deps.configPath);
   const pr = await view.pr();
   if (!pr.merged || !pr.mergeCommitSha) return { status: "skipped", skipped: `#${pr.number} was closed without being merged` };
   const mergeSha = pr.mergeCommitSha;
