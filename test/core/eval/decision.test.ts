@@ -11,7 +11,7 @@ function compare(promptId: string, base: number[], head: number[]) {
 }
 
 const judged = (pValue: number, outcome: DeltaJudgement["outcome"] = "regression"): DeltaJudgement => ({
-  outcome, delta: -0.2, tolerance: 0.05, low: -0.3, high: -0.1, pValue, cases: 100, repeats: 1, minDetectableDrop: 0.2,
+  outcome, delta: -0.2, tolerance: 0.05, low: -0.3, high: -0.1, pValue, cases: 100, repeats: 1, minDetectableDrop: 0.2, level: 0.95,
 });
 
 describe("judgeDelta", () => {
