@@ -50,7 +50,7 @@ function sample(side: Side, caseId: string, accuracy: number, samples: number, r
 async function review(s: Scenario, run: number): Promise<{ conclusion: Conclusion; requests: number }> {
   const random = seededRandom(`${s.name}#${run}`);
   const cases = s.cases ?? CASES;
-  const gates: GateConfig = { ...DEFAULT_CONFIG.gates, maxRepeats: Number(process.env.TUNE_MAX ?? s.maxRepeats ?? DEFAULT_CONFIG.gates.maxRepeats) };
+  const gates: GateConfig = { ...DEFAULT_CONFIG.gates, ...(s.maxRepeats ? { maxRepeats: s.maxRepeats } : {}) };
   const looks = s.adaptive ? planLooks(s.repeats, gates.maxRepeats) : [{ repeats: s.repeats, alphaShare: 1 }];
   const ids = Array.from({ length: cases }, (_, i) => `c${i}`);
   const sides = new Map<string, { base: CaseResult[]; head: CaseResult[] }>();

@@ -172,7 +172,7 @@ export const DEFAULT_CONFIG: PromptOpsConfig = {
     replay: {},
     prices: {},
   },
-  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05, onInconclusive: "neutral", adaptive: "auto", maxRepeats: 4 },
+  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05, onInconclusive: "neutral", adaptive: "auto", maxRepeats: 5 },
   ownership: {
     useCodeowners: false,
     defaultOwners: [],
