@@ -154,33 +154,51 @@ async function evaluateAndCompare(
     gates,
     compare: (index, sequential) => compare(runs[index]!, sequential),
     budgetLeftUsd: spendCap ? () => Math.max(0, spendCap.limitUsd - spendCap.spentUsd) : undefined,
-    resample: async (stage) => {
-      // Prompts at the same look share one evaluation call, so base and head still dedupe.
-      const groups = new Map<string, StageRequest[]>();
-      for (const r of stage) groups.set(`${r.fromRepeat}:${r.toRepeat}`, [...(groups.get(`${r.fromRepeat}:${r.toRepeat}`) ?? []), r]);
-      for (const group of groups.values()) {
-        const targets: number[] = [];
-        const extraRuns: SideRun[] = [];
-        for (const r of group) {
-          const run = byId.get(r.promptId)!;
-          const wanted = new Set(r.caseIds);
-          for (const index of [run.base!, run.head!]) {
-            const sideRun = sideRuns[index]!;
-            targets.push(index);
-            extraRuns.push({ ...sideRun, golden: { ...sideRun.golden, cases: sideRun.golden.cases.filter((c) => wanted.has(c.id)) } });
-          }
-        }
-        const { fromRepeat, toRepeat } = group[0]!;
-        const extra = await evaluateSides(extraRuns, input.models, providers, { fromRepeat, toRepeat });
-        for (const [i, evaluation] of extra.entries()) {
-          const target = evaluations[targets[i]!]!;
-          const added = new Map(evaluation.result.cases.map((c) => [c.caseId, c]));
-          const cases = target.result.cases.map((c) => (added.has(c.caseId) ? addSamples(c, added.get(c.caseId)!) : c));
-          target.result = summarizeSide(target.result.side, target.result.promptPath, cases, { version: target.result.version, model: target.result.model });
-        }
-      }
-    },
+    resample: (stage) => resampleStage(stage, { byId, sideRuns, evaluations, models: input.models, providers }),
   });
+}
+
+/**
+ * Takes one stage of adaptive repeats: the next repeat indices of the chosen cases on both sides,
+ * folded into the sides' results. Prompts at the same look share one evaluation call, so base and
+ * head requests that agree still go out once.
+ */
+async function resampleStage(
+  stage: readonly StageRequest[],
+  context: {
+    byId: ReadonlyMap<string, { base?: number; head?: number }>;
+    sideRuns: readonly SideRun[];
+    evaluations: SideEvaluation[];
+    models: ModelAccess;
+    providers: PromptOpsConfig["providers"];
+  },
+): Promise<void> {
+  const groups = new Map<string, StageRequest[]>();
+  for (const r of stage) {
+    const key = `${r.fromRepeat}:${r.toRepeat}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const targets: number[] = [];
+    const extraRuns: SideRun[] = [];
+    for (const r of group) {
+      const run = context.byId.get(r.promptId)!;
+      const wanted = new Set(r.caseIds);
+      for (const index of [run.base!, run.head!]) {
+        const sideRun = context.sideRuns[index]!;
+        targets.push(index);
+        extraRuns.push({ ...sideRun, golden: { ...sideRun.golden, cases: sideRun.golden.cases.filter((c) => wanted.has(c.id)) } });
+      }
+    }
+    const { fromRepeat, toRepeat } = group[0]!;
+    const extra = await evaluateSides(extraRuns, context.models, context.providers, { fromRepeat, toRepeat });
+    for (const [i, evaluation] of extra.entries()) {
+      const target = context.evaluations[targets[i]!]!;
+      const added = new Map(evaluation.result.cases.map((c) => [c.caseId, c]));
+      const cases = target.result.cases.map((c) => (added.has(c.caseId) ? addSamples(c, added.get(c.caseId)!) : c));
+      target.result = summarizeSide(target.result.side, target.result.promptPath, cases, { version: target.result.version, model: target.result.model });
+    }
+  }
 }
 
 /** Either side samples at a temperature above 0. */
