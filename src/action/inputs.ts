@@ -37,10 +37,7 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   // The token falls back to the job's own, as `github.token` is the input's default in action.yml.
   const githubToken = get("github-token") ?? env.GITHUB_TOKEN;
   if (!githubToken) throw new InputError("github-token: no token: leave the input at its default (${{ github.token }}) or pass one");
-  const config = get("config");
-  if (config !== undefined && config.replace(/^\.\//, "") !== CONFIG_PATH) {
-    throw new InputError(`config: the rules are read from ${CONFIG_PATH} on the base branch; other paths are not supported yet ("${config}")`);
-  }
+  const config = configPath(get("config"));
   const inputs: ActionInputs = { githubToken, failOn: choice(get("fail-on") ?? "gate", "fail-on", ["gate", "never"]), comment: bool(get("comment") ?? "true", "comment") };
   const optional = {
     config,
@@ -53,6 +50,21 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) (inputs as unknown as Record<string, unknown>)[key] = value;
   return inputs;
+}
+
+/**
+ * The config's path in the repository, as git names it (`a/b.yml`): relative, inside the
+ * repository, `/`-separated. It is read at the base commit, never from the checkout, so a pull
+ * request cannot point the rules elsewhere. The default path is left unset (the hosts' default).
+ */
+function configPath(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parts = value.replace(/\\/g, "/").split("/").filter((part) => part !== "" && part !== ".");
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value) || parts.includes("..") || parts.length === 0) {
+    throw new InputError(`config: "${value}" must be a path inside the repository, relative to its root (e.g. ${CONFIG_PATH})`);
+  }
+  const path = parts.join("/");
+  return path === CONFIG_PATH ? undefined : path;
 }
 
 /** The values to mask in the job's log before anything else is printed. */

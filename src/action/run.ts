@@ -108,6 +108,7 @@ async function review(runtime: ActionRuntime, inputs: ActionInputs, redactor: Re
     // The workflow's own repository and secrets: its base-branch config may name endpoints.
     trustConfigEndpoints: true,
     comment: inputs.comment,
+    ...(inputs.config !== undefined ? { configPath: inputs.config } : {}),
     redactor,
     // The job's token writes as GitHub Actions' app: its earlier comments are ours to edit.
     identity: GITHUB_ACTIONS_IDENTITY,

@@ -25,13 +25,13 @@ export interface Revisions {
  * Loads `baseRef` and `headRef` of the repository at `io.cwd`. When the base's config has
  * errors they are printed (`file:line:col ... (at REF)`) and the result is undefined.
  */
-export async function loadRevisions(io: CliIO, baseRef: string, headRef: string): Promise<Revisions | undefined> {
+export async function loadRevisions(io: CliIO, baseRef: string, headRef: string, options: { configPath?: string } = {}): Promise<Revisions | undefined> {
   const root = await repoRoot(io.cwd);
   if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
   const [base, head] = await Promise.all([resolveRef(root, baseRef), resolveRef(root, headRef)]);
   const baseTree = gitTree(root, base);
   const headTree = gitTree(root, head);
-  const { config, diagnostics } = await readConfig(baseTree);
+  const { config, diagnostics } = await readConfig(baseTree, options.configPath);
   const errors = diagnostics.filter((d) => d.severity === "error");
   for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)} (at ${baseRef})\n`);
   if (errors.length > 0) return undefined;

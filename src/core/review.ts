@@ -241,7 +241,7 @@ export async function evaluatePrompts(input: EvaluateInput): Promise<ReviewResul
   if (wanted) for (const p of wanted) files.add(p);
   // A file refused for leading out of the repository is always said, whichever prompt needed it.
   const diagnostics = [...(input.diagnostics ?? []), ...lintWorkspace(workspace, config).filter((d) => files.has(d.file) || d.rule === "outside-repository")];
-  const empty: Workspace = { prompts: new Map(), partials: new Map(), golden: new Map(), goldenPaths: new Map(), sources: new Map(), diagnostics: [] };
+  const empty: Workspace = { prompts: new Map(), partials: new Map(), golden: new Map(), goldenPaths: new Map(), references: new Map(), sources: new Map(), diagnostics: [] };
   const comparisons = await evaluateAndCompare(prompts, { config, base: empty, head: workspace, models: input.models }, diagnostics);
   return assemble({ ...input, baseRef: input.ref, headRef: input.ref, comparisons, diagnostics, diffs: {}, started });
 }

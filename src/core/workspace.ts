@@ -1,5 +1,6 @@
 // Everything PromptOps knows about one revision: its prompts, partials and golden sets, read
-// through a TreeReader in a constant number of batches (one list, then two reads).
+// through a TreeReader in a constant number of batches (one list, then at most three reads:
+// prompts and partials, the files Prompty `${file:}` references name, golden sets).
 
 import picomatch from "picomatch";
 import type { PromptOpsConfig } from "./config/model.js";
@@ -12,6 +13,7 @@ import { parseGoldenFile } from "./golden/parse.js";
 import { partialNameOf, promptFormatOf } from "./prompts/formats.js";
 import type { Prompt } from "./prompts/model.js";
 import { parsePromptBlob } from "./prompts/parse.js";
+import { readReferencedFiles } from "./prompts/references.js";
 
 export interface PartialFile {
   path: string;
@@ -27,7 +29,9 @@ export interface Workspace {
   golden: Map<string, GoldenSet>;
   /** Prompt path -> the golden file that was found for it. */
   goldenPaths: Map<string, string>;
-  /** Text of every prompt, partial and golden file read, by path (for diffs). */
+  /** Prompt path -> the files its `${file:}` references read (Prompty); their content is part of the prompt. */
+  references: Map<string, string[]>;
+  /** Text of every prompt, partial, referenced and golden file read, by path (for diffs). */
   sources: Map<string, string>;
   /** Problems found while reading: parse errors, unreadable files, bad golden rows. */
   diagnostics: Diagnostic[];
@@ -59,6 +63,7 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     partials: new Map(),
     golden: new Map(),
     goldenPaths: new Map(),
+    references: new Map(),
     sources: new Map(),
     diagnostics: [],
   };
@@ -98,12 +103,20 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     ws.sources.set(path, blob.text);
   }
 
-  for (const path of promptPaths) {
-    const blob = blobs.get(path) ?? { kind: "missing" };
+  const promptBlobs = promptPaths.map((path) => [path, blobs.get(path) ?? { kind: "missing" }] as const);
+  const referencedBlobs = await readReferencedFiles(tree, promptBlobs);
+  for (const [path, blob] of promptBlobs) {
     if (blob.kind === "text") ws.sources.set(path, blob.text);
-    const { prompt, diagnostics } = parsePromptBlob(path, blob);
+    const { prompt, diagnostics, references } = parsePromptBlob(path, blob, { files: referencedBlobs });
     ws.diagnostics.push(...diagnostics);
     if (prompt) ws.prompts.set(path, prompt);
+    if (references.length > 0) {
+      ws.references.set(path, references);
+      for (const file of references) {
+        const read = referencedBlobs.get(file);
+        if (read?.kind === "text") ws.sources.set(file, read.text);
+      }
+    }
   }
 
   // Golden files are known to exist from the listing, so only real ones are read.

@@ -1,8 +1,9 @@
 // One delivery, on any host: the routes that answer the event run side by side over one set of
 // reads, so the pull request, its files, the rules and both trees are read once per delivery.
 
+import type { PullRef } from "../github/port.js";
 import type { WorkflowDeps } from "../workflows/deps.js";
-import { deliveryReads, type DeliveryReads } from "../workflows/pull-request-view.js";
+import { deliveryReads, pullRequestView, type DeliveryReads } from "../workflows/pull-request-view.js";
 import { readEvent, routesFor, ROUTES, type HostKind, type Route, type RouteEvent } from "./routes.js";
 
 export interface Host {
@@ -27,7 +28,11 @@ export async function handleDelivery(host: Host, event: RouteEvent): Promise<Rou
   const reader = readEvent(event);
   const routes = routesFor(host.kind, event.name, reader.action, host.routes ?? ROUTES);
   if (routes.length === 0) return [];
-  const deps = host.deps(deliveryReads());
+  const reads = deliveryReads();
+  const deps = host.deps(reads);
+  // The workflows load synchronously once asked for (hundreds of milliseconds on a cold start):
+  // one turn of the event loop first lets the prefetch's requests leave.
+  if (prefetchPullRequest(routes, reader, deps, reads)) await new Promise((resolve) => setImmediate(resolve));
   const context = {
     deps,
     ...(host.ownAppId !== undefined ? { ownAppId: host.ownAppId } : {}),
@@ -44,6 +49,26 @@ export async function handleDelivery(host: Host, event: RouteEvent): Promise<Rou
       }
     }),
   );
+}
+
+/**
+ * The pull request and its base rules, asked for at once when a route will read them: the
+ * requests are in flight while the workflows load (a cold start spends most of its time there),
+ * and the routes find them in the delivery's view. A failure here is left to the routes, which
+ * ask again and report it.
+ */
+function prefetchPullRequest(routes: readonly Route[], reader: ReturnType<typeof readEvent>, deps: WorkflowDeps, reads: DeliveryReads): boolean {
+  if (!routes.some((route) => route.readsPullRequest)) return false;
+  let ref: PullRef;
+  try {
+    ref = { ...reader.repo(), number: reader.number("pull_request.number") };
+  } catch {
+    return false; // a payload the routes will refuse with the reason
+  }
+  pullRequestView(deps.github, reads, ref, deps.configPath)
+    .rules()
+    .catch(() => undefined);
+  return true;
 }
 
 /**

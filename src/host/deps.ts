@@ -32,6 +32,8 @@ export interface HostSettings {
   spendCap?: SpendCapState;
   /** Overrides `providers.concurrency` (the Action's `concurrency` input). */
   concurrency?: number;
+  /** The config's path in the repository when not `.github/promptops.yml` (the Action's `config` input). */
+  configPath?: string;
   /** false: the host posts no pull request comment (the Action's `comment: false`). */
   comment?: boolean;
   /**
@@ -79,6 +81,7 @@ export function hostDeps(octokit: OctokitLike, settings: HostSettings, delivery:
     now: settings.now ?? (() => performance.now()),
     log,
     ...(settings.comment === false ? { comment: false } : {}),
+    ...(settings.configPath !== undefined ? { configPath: settings.configPath } : {}),
     ...(settings.appId !== undefined ? { appId: settings.appId } : {}),
     ...(reads ? { reads } : {}),
     ...(settings.locks ? { locks: settings.locks } : {}),

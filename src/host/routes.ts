@@ -46,6 +46,11 @@ export interface Route {
    * webhook deadline, so a serverless host may run it before answering instead of queueing it.
    */
   quick?: boolean;
+  /**
+   * The route starts by reading the event's pull request and its base rules (through the
+   * delivery's pull request view): the host may ask for them while the workflows still load.
+   */
+  readsPullRequest?: boolean;
   run(context: RouteContext, event: PayloadReader): Promise<unknown>;
 }
 
@@ -74,6 +79,7 @@ const pullTarget = (event: PayloadReader, context: Pick<RouteContext, "rerun"> =
 export const ROUTES: readonly Route[] = [
   {
     name: "review",
+    readsPullRequest: true,
     on: REVIEW_EVENTS,
     run: async ({ deps, rerun }, event) => (await workflows()).reviewPullRequest(deps, pullTarget(event, { rerun })),
   },
@@ -81,6 +87,7 @@ export const ROUTES: readonly Route[] = [
     // Ownership runs beside the review, on its own: owners are asked and `promptops/owners` set
     // even when the eval is skipped (draft, no model access) or fails.
     name: "owners",
+    readsPullRequest: true,
     on: REVIEW_EVENTS,
     run: async ({ deps, rerun }, event) => (await workflows()).syncOwnership(deps, pullTarget(event, { rerun })),
   },
@@ -89,13 +96,14 @@ export const ROUTES: readonly Route[] = [
     // reviews the head a maintainer looked at. Its files are read as data through the API at that
     // SHA, never checked out or run; a head pushed since is not reviewed under that approval.
     name: "review-target",
+    readsPullRequest: true,
     on: TARGET_EVENTS,
     hosts: ["action"],
     run: async ({ deps, rerun }, event) => {
       const target = pullTarget(event, { rerun });
       const seen = event.string("pull_request.head.sha");
       const { pullRequestView, reviewPullRequest } = await workflows();
-      const pr = await pullRequestView(deps.github, deps.reads, { ...target.repo, number: target.number }).pr();
+      const pr = await pullRequestView(deps.github, deps.reads, { ...target.repo, number: target.number }, deps.configPath).pr();
       if (pr.head.sha !== seen) {
         deps.log.warn(`Not reviewing #${target.number}: its head moved from ${seen.slice(0, 7)} to ${pr.head.sha.slice(0, 7)} after the event.`);
         return { status: "skipped", reason: "head-moved", headSha: seen, newHeadSha: pr.head.sha };
@@ -105,12 +113,14 @@ export const ROUTES: readonly Route[] = [
   },
   {
     name: "owners-target",
+    readsPullRequest: true,
     on: TARGET_EVENTS,
     hosts: ["action"],
     run: async ({ deps, rerun }, event) => (await workflows()).syncOwnership(deps, pullTarget(event, { rerun })),
   },
   {
     name: "owners-on-review",
+    readsPullRequest: true,
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
     quick: true,
     run: async ({ deps }, event) => (await workflows()).syncOwnership(deps, pullTarget(event)),
@@ -120,12 +130,14 @@ export const ROUTES: readonly Route[] = [
     // (the workflow returns at once when the pins file is not among the changed files). Queued
     // with the review, whose reads of the pull request, its files and the base rules it shares.
     name: "promotion",
+    readsPullRequest: true,
     on: REVIEW_EVENTS,
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
   },
   {
     // An environment owner's approval (or its dismissal) changes the promotion check.
     name: "promotion-on-review",
+    readsPullRequest: true,
     on: ["pull_request_review.submitted", "pull_request_review.dismissed"],
     quick: true,
     run: async ({ deps }, event) => (await workflows()).checkPromotion(deps, pullTarget(event)),
@@ -135,7 +147,7 @@ export const ROUTES: readonly Route[] = [
     name: "drift",
     on: ["schedule"],
     hosts: ["action"],
-    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch }, { repo: event.repo() }),
+    run: async ({ deps }, event) => (await workflows()).runDriftCheck({ github: deps.github, log: deps.log, fetch: globalThis.fetch, ...optional("configPath", deps.configPath) }, { repo: event.repo() }),
   },
   {
     // Approved prompt versions get their tags on merge; a PR closed unmerged has nothing to tag.

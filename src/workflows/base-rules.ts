@@ -11,6 +11,8 @@ import { OWNERS_FILE_CANDIDATES, selectOwnersFile, type SelectedOwnersFile } fro
 import type { GitHubPort, RepoRef } from "../github/port.js";
 
 export interface BaseRules {
+  /** Where the config was read (`.github/promptops.yml` unless the host names another file). */
+  configPath: string;
   config: PromptOpsConfig;
   /** Problems in the config file itself: an error means no review runs on guessed defaults. */
   configDiagnostics: Diagnostic[];
@@ -31,35 +33,43 @@ export interface OwnershipRules {
   blocker?: string;
 }
 
-/** The files the rules live in; every owners-file candidate is read, whatever `useCodeowners` says: one query for five small files beats two round trips. */
-export const RULE_FILES: readonly string[] = [CONFIG_PATH, ...OWNERS_FILE_CANDIDATES(true)];
+/**
+ * The files the rules live in: the config, and every owners-file candidate whatever
+ * `useCodeowners` says (one query for five small files beats two round trips).
+ */
+export function ruleFiles(configPath: string = CONFIG_PATH): string[] {
+  return [configPath, ...OWNERS_FILE_CANDIDATES(true).filter((path) => path !== configPath)];
+}
 
-export async function readBaseRules(github: GitHubPort, repo: RepoRef, baseSha: string): Promise<BaseRules> {
+/** The rules at `baseSha`; `configPath` is the config's path in the repository (default `.github/promptops.yml`). */
+export async function readBaseRules(github: GitHubPort, repo: RepoRef, baseSha: string, configPath: string = CONFIG_PATH): Promise<BaseRules> {
+  const files = ruleFiles(configPath);
   const found = await github.readFiles(
     repo,
-    RULE_FILES.map((path) => ({ sha: baseSha, path })),
+    files.map((path) => ({ sha: baseSha, path })),
   );
-  return baseRulesFrom(new Map<string, FileBlob>(RULE_FILES.map((path) => [path, found.get(`${baseSha}:${path}`) ?? { kind: "missing" }])));
+  return baseRulesFrom(new Map<string, FileBlob>(files.map((path) => [path, found.get(`${baseSha}:${path}`) ?? { kind: "missing" }])), configPath);
 }
 
 /** The rules from blobs keyed by path (a missing key is a missing file). */
-export function baseRulesFrom(blobs: ReadonlyMap<string, FileBlob>): BaseRules {
-  const loaded = configFromBlob(blobs.get(CONFIG_PATH) ?? { kind: "missing" }, CONFIG_PATH);
+export function baseRulesFrom(blobs: ReadonlyMap<string, FileBlob>, configPath: string = CONFIG_PATH): BaseRules {
+  const loaded = configFromBlob(blobs.get(configPath) ?? { kind: "missing" }, configPath);
   return {
+    configPath,
     config: loaded.config,
     configDiagnostics: loaded.diagnostics,
     configMissing: loaded.missing,
-    ownership: ownershipRulesFrom(loaded.config, loaded.diagnostics, blobs),
+    ownership: ownershipRulesFrom(loaded.config, loaded.diagnostics, blobs, configPath),
   };
 }
 
-function ownershipRulesFrom(config: PromptOpsConfig, configDiagnostics: Diagnostic[], blobs: ReadonlyMap<string, FileBlob>): OwnershipRules {
+function ownershipRulesFrom(config: PromptOpsConfig, configDiagnostics: Diagnostic[], blobs: ReadonlyMap<string, FileBlob>, configPath: string): OwnershipRules {
   if (hasErrors(configDiagnostics)) {
     return {
       config,
       ownersFile: { rules: [], diagnostics: [] },
       diagnostics: configDiagnostics,
-      blocker: `The base branch's ${CONFIG_PATH} has errors, so the ownership rules are unknown. Fix it on the base branch.`,
+      blocker: `The base branch's ${configPath} has errors, so the ownership rules are unknown. Fix it on the base branch.`,
     };
   }
 

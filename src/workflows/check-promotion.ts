@@ -25,7 +25,7 @@ import { tagPrefix } from "./tags-candidates.js";
 
 export const PROMOTION_CHECK_NAME = "promptops/promotion";
 
-export type CheckPromotionDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads">;
+export type CheckPromotionDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads" | "configPath">;
 
 export interface PromotionTarget {
   repo: RepoRef;
@@ -58,7 +58,7 @@ export interface PromotionResult {
 export async function checkPromotion(deps: CheckPromotionDeps, target: PromotionTarget): Promise<PromotionResult> {
   const { github, log } = deps;
   const ref: PullRef = { ...target.repo, number: target.number };
-  const view = pullRequestView(github, deps.reads, ref);
+  const view = pullRequestView(github, deps.reads, ref, deps.configPath);
   const result: PromotionResult = { pins: [], owners: [], requested: { users: [], teams: [] } };
   // In the order the review reads them: the reads are shared with it for this delivery.
   const pr = await view.pr();

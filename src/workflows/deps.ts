@@ -26,6 +26,8 @@ export interface WorkflowDeps {
   /** Milliseconds; only differences are used. */
   now: () => number;
   log: WorkflowLog;
+  /** Where the rules' config lives in the repository, when not `.github/promptops.yml` (the Action's `config` input). */
+  configPath?: string;
   /** false: post no pull request comment even where the config asks for one (default true). */
   comment?: boolean;
   /**

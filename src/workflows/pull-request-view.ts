@@ -46,20 +46,23 @@ export interface PullRequestView {
   sides(shas?: { base: string; head: string }): Promise<SidesRead>;
 }
 
-/** The view of `ref` for this delivery; without `reads` (a workflow called on its own), a fresh one. */
-export function pullRequestView(github: GitHubPort, reads: DeliveryReads | undefined, ref: PullRef): PullRequestView {
-  const key = `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
+/**
+ * The view of `ref` for this delivery; without `reads` (a workflow called on its own), a fresh
+ * one. `configPath`: where the rules' config lives (default `.github/promptops.yml`).
+ */
+export function pullRequestView(github: GitHubPort, reads: DeliveryReads | undefined, ref: PullRef, configPath?: string): PullRequestView {
+  const key = `${ref.owner}/${ref.repo}#${ref.number}@${configPath ?? ""}`.toLowerCase();
   const known = reads?.views.get(key);
   if (known) return known;
-  const view = createView(github, ref);
+  const view = createView(github, ref, configPath);
   reads?.views.set(key, view);
   return view;
 }
 
-function createView(github: GitHubPort, ref: PullRef): PullRequestView {
+function createView(github: GitHubPort, ref: PullRef, configPath: string | undefined): PullRequestView {
   const repo = { owner: ref.owner, repo: ref.repo };
   const pr = once(() => github.getPullRequest(ref));
-  const rules = once(async () => readBaseRules(github, repo, (await pr()).base.sha));
+  const rules = once(async () => readBaseRules(github, repo, (await pr()).base.sha, configPath));
   const reads = new Map<string, { trees: () => Promise<Trees>; sides: () => Promise<SidesRead> }>();
   const at = async (shas?: { base: string; head: string }) => {
     const { base, head } = shas ?? sidesOf(await pr());

@@ -32,7 +32,7 @@ export async function reviewBetweenRefs(deps: WorkflowDeps, target: RefsTarget):
     setExitCode: () => undefined,
   };
   // Rules come from the base, as on a pull request.
-  const revisions = await loadRevisions(io, target.base, target.head);
+  const revisions = await loadRevisions(io, target.base, target.head, deps.configPath !== undefined ? { configPath: deps.configPath } : {});
   if (!revisions) {
     for (const problem of problems) deps.log.error(problem);
     return { status: "config-error", base: target.base, head: target.head, message: problems.join("\n") };

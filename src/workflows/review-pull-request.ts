@@ -2,7 +2,7 @@
 // per side pair, evaluated and gated by the core, reported as the `promptops/eval` check run
 // and the sticky comment. Host-free: everything it touches comes in through WorkflowDeps.
 
-import { CONFIG_PATH, type PromptOpsConfig } from "../core/config/model.js";
+import type { PromptOpsConfig } from "../core/config/model.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { Conclusion, ReviewResult } from "../core/eval/model.js";
 import type { TreeReader } from "../core/files.js";
@@ -40,7 +40,7 @@ export async function reviewPullRequest(deps: WorkflowDeps, target: ReviewTarget
   const { github, log } = deps;
   const { repo } = target;
   const ref: PullRef = { ...repo, number: target.number };
-  const view = pullRequestView(github, deps.reads, ref);
+  const view = pullRequestView(github, deps.reads, ref, deps.configPath);
   const pr = await view.pr();
   // Concurrent deliveries for this head take turns (or join an identical one): the second sees
   // the first's check run and comment instead of adding its own.
@@ -125,7 +125,7 @@ async function reviewHead(deps: WorkflowDeps, target: ReviewTarget, view: PullRe
   if ("alreadyReviewed" in run) return alreadyReviewed(deps, run.alreadyReviewed, where);
 
   try {
-    return await evaluateAndReport(deps, { pr, ref, view, run, config, changes, notices, missingConfig: rules.configMissing, where });
+    return await evaluateAndReport(deps, { pr, ref, view, run, config, changes, notices, missingConfig: rules.configMissing ? rules.configPath : undefined, where });
   } catch (error) {
     // Never leave the run spinning, and never let a crash read as a pass.
     const message = githubMessage(error);
@@ -150,7 +150,8 @@ interface EvaluateInput {
   config: PromptOpsConfig;
   changes: ReturnType<typeof toChangedPaths>;
   notices: string[];
-  missingConfig: boolean;
+  /** The config's path when the base has no config file (defaults apply). */
+  missingConfig: string | undefined;
   where: string;
 }
 
@@ -185,7 +186,7 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
     review.verdict = { ...review.verdict, conclusion: "neutral", reasons: [...review.verdict.reasons, ...notices] };
   }
 
-  const checkNotices = input.missingConfig ? [...notices, `No ${CONFIG_PATH} on the base branch: default settings apply.`] : notices;
+  const checkNotices = input.missingConfig !== undefined ? [...notices, `No ${input.missingConfig} on the base branch: default settings apply.`] : notices;
   const output = renderCheckRun(review, { showDiff: config.comment.showDiff, notices: checkNotices });
   const body = config.comment.enabled && deps.comment !== false
     ? renderComment(review, { maxCases: config.comment.maxCases, showDiff: config.comment.showDiff, runUrl: run.htmlUrl || undefined, notices })
@@ -225,7 +226,7 @@ async function evaluateAndReport(deps: WorkflowDeps, input: EvaluateInput): Prom
 
 async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: PullRequestInfo, rules: BaseRules, where: string): Promise<ReviewOutcome> {
   const errors = rules.configDiagnostics.filter((d) => d.severity === "error");
-  deps.log.warn(`Not reviewing ${where}: ${CONFIG_PATH} on the base branch has ${plural(errors.length, "error")}.`);
+  deps.log.warn(`Not reviewing ${where}: ${rules.configPath} on the base branch has ${plural(errors.length, "error")}.`);
   const result: ReviewResult = {
     baseRef: pr.base.sha,
     headRef: pr.head.sha,
@@ -233,7 +234,7 @@ async function reportConfigErrors(deps: WorkflowDeps, target: ReviewTarget, pr: 
     diagnostics: rules.configDiagnostics,
     verdict: {
       conclusion: "failure",
-      title: `${CONFIG_PATH} has ${plural(errors.length, "error")}`,
+      title: `${rules.configPath} has ${plural(errors.length, "error")}`,
       findings: [],
       reasons: [
         `The configuration on the base branch (${pr.base.ref}) could not be read, so no prompt was evaluated. ` +

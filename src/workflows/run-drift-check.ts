@@ -17,7 +17,7 @@ import { tagPrefix } from "./tags-candidates.js";
 
 export const DRIFT_LABEL = "promptops:drift";
 
-export interface DriftCheckDeps extends Pick<WorkflowDeps, "github" | "log"> {
+export interface DriftCheckDeps extends Pick<WorkflowDeps, "github" | "log" | "configPath"> {
   /** For deployed reports served over HTTP. */
   fetch: typeof fetch;
   /** Wall-clock time, shown in the issues. */
@@ -44,7 +44,7 @@ export async function runDriftCheck(deps: DriftCheckDeps, target: DriftCheckTarg
   const repo = target.repo;
   const sha = target.sha ?? (await github.getDefaultBranch(repo)).sha;
   const tree = createGitHubSnapshots(github, repo, { base: sha, head: sha }).head;
-  const { config, diagnostics } = await readConfig(tree);
+  const { config, diagnostics } = await readConfig(tree, deps.configPath);
   const broken = diagnostics.find((d) => d.severity === "error");
   if (broken) throw new Error(`the config at ${sha.slice(0, 7)} is invalid: ${formatDiagnostic(broken)}`);
   const loaded = await readEnvironments(tree, config.environments.file);

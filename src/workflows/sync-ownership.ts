@@ -21,7 +21,7 @@ import {
   type OwnersCheckState,
 } from "./owners-report.js";
 
-export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads" | "locks">;
+export type SyncOwnershipDeps = Pick<WorkflowDeps, "github" | "log" | "appId" | "reads" | "locks" | "configPath">;
 
 export interface OwnershipTarget {
   repo: RepoRef;
@@ -56,7 +56,7 @@ export interface OwnershipSyncResult {
 export async function syncOwnership(deps: SyncOwnershipDeps, target: OwnershipTarget): Promise<OwnershipSyncResult> {
   const { github, log } = deps;
   const ref: PullRef = { ...target.repo, number: target.number };
-  const view = pullRequestView(github, deps.reads, ref);
+  const view = pullRequestView(github, deps.reads, ref, deps.configPath);
   const pr = await view.pr();
   // One set of review requests and one owners check per head, however many deliveries race.
   return exclusivePerHead(deps.locks, { pr: ref, sha: pr.head.sha, workflow: "owners" }, target.trigger, () => syncHead(deps, target, view, pr));

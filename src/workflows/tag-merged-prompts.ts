@@ -28,6 +28,7 @@ export interface TagMergedPromptsDeps {
   appId?: number;
   reads?: WorkflowDeps["reads"];
   locks?: WorkflowDeps["locks"];
+  configPath?: WorkflowDeps["configPath"];
 }
 
 export interface CreatedTag extends TaggedVersion {
@@ -58,7 +59,7 @@ export interface TagMergedResult {
 export async function tagMergedPrompts(deps: TagMergedPromptsDeps, target: PullRef): Promise<TagMergedResult> {
   const { github, log } = deps;
   const result: TagMergedResult = { created: [], alreadyTagged: [], notTagged: [], releaseFailures: [] };
-  const view = pullRequestView(github, deps.reads, target);
+  const view = pullRequestView(github, deps.reads, target, deps.configPath);
   const pr = await view.pr();
   if (!pr.merged || !pr.mergeCommitSha) return { ...result, skipped: `#${pr.number} was closed without being merged` };
   // Concurrent deliveries of the merge take turns: the second finds the tags and comment made.

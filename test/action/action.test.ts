@@ -257,6 +257,24 @@ describe("the Action, run as the runner runs it", () => {
     expect(run.summary).toMatch(/spending cap \(budget-usd: \$0\.0000001\) was reached: \d+ model request\(s\) were not sent/);
   }, 30_000);
 
+  it("reads the rules from the `config` input's path on the base branch", async () => {
+    const customBase = "6".repeat(40);
+    const customHead = "5".repeat(40);
+    const broken = { "ci/promptops.yml": "gates:\n  minScore: [0.9\n" };
+    github.commits[customBase] = { ...base, ...broken };
+    github.commits[customHead] = { ...head, ...broken };
+    github.addPull({ number: 11, base: customBase, head: customHead });
+    const payload = pullRequestEvent("opened", { base: customBase, head: customHead, number: 11 });
+
+    const run = await runAction("pull_request", payload, { ...keyed(), config: "./ci/promptops.yml", comment: "false" });
+
+    expect(run.code).toBe(1);
+    expect(run.modelRequests).toBe(0);
+    const [check] = evalRuns(customHead);
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure", output: { title: "ci/promptops.yml has 1 error" } });
+    expect(run.outputs.verdict).toBe("failure");
+  }, 30_000);
+
   it("reviews between two refs on workflow_dispatch, with GitHub Models through the job's token", async () => {
     const config = `providers:\n  github:\n    baseUrl: ${models.url}/inference\n`;
     const githubModels = (files: Record<string, string>) =>

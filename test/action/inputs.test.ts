@@ -28,13 +28,16 @@ describe("Action inputs", () => {
     expect(secretInputs(inputs)).toEqual(["ghs_x", "sk-1"]);
   });
 
-  it("defaults to failing on a gate and commenting; empty inputs are unset", () => {
-    expect(readInputs(env({ "github-token": "t", "openai-api-key": "", config: ".github/promptops.yml" }))).toEqual({
+  it("defaults to failing on a gate and commenting; empty inputs and the default config path are unset", () => {
+    expect(readInputs(env({ "github-token": "t", "openai-api-key": "", config: "./.github/promptops.yml" }))).toEqual({
       githubToken: "t",
       failOn: "gate",
       comment: true,
-      config: ".github/promptops.yml",
     });
+  });
+
+  it("takes the config's path as git names it", () => {
+    expect(readInputs(env({ "github-token": "t", config: "./ci//promptops.yml" })).config).toBe("ci/promptops.yml");
   });
 
   it.each([
@@ -44,7 +47,8 @@ describe("Action inputs", () => {
     [{ "github-token": "t", "fail-on": "always" }, 'fail-on: "always" is not one of gate, never'],
     [{ "github-token": "t", comment: "yes" }, 'comment: "yes" is not true or false'],
     [{ "github-token": "t", "openai-base-url": "api.openai.com" }, 'openai-base-url: "api.openai.com" is not an http(s) URL'],
-    [{ "github-token": "t", config: "promptops.yml" }, "config: the rules are read from .github/promptops.yml on the base branch"],
+    [{ "github-token": "t", config: "../promptops.yml" }, 'config: "../promptops.yml" must be a path inside the repository'],
+    [{ "github-token": "t", config: "/etc/promptops.yml" }, 'config: "/etc/promptops.yml" must be a path inside the repository'],
     [{}, "github-token: no token"],
   ])("refuses %j with a message naming the input", (inputs, message) => {
     expect(() => readInputs(env(inputs))).toThrow(InputError);

@@ -80,6 +80,8 @@ describe("promptops init", () => {
     expect(await main(["eval", "prompts/example.prompt.yml", "--no-cache"], ungated)).toBe(0);
     expect(ungated.out).toContain("no gates configured");
     expect(ungated.out).not.toContain("all gates passed");
+    expect(ungated.out).toContain("## ⚪ PromptOps:");
+    expect(ungated.out).not.toContain("✅");
   });
 
   it("sets up another folder when given one", async () => {

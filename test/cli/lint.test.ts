@@ -41,6 +41,18 @@ describe("promptops lint", () => {
     expect(io.out).toMatch(/prompts\/summary\.prompt\.yml:\d+:\d+: error: .*version.*\n/);
   });
 
+  it("--base REF warns about golden cases the head removed, at the golden set, naming where they were", async () => {
+    repo.write({ "prompts/summary.golden.jsonl": '{"id": "kept", "ticket": "a"}\n{"id": "hard", "ticket": "b"}\n' });
+    repo.commit("two cases");
+    repo.write({ "prompts/summary.golden.jsonl": '{"id": "kept", "ticket": "a"}\n' });
+    expect(await main(["lint"], recordingIO(repo.dir))).toBe(0);
+    const io = recordingIO(repo.dir);
+    expect(await main(["lint", "--base", "HEAD"], io)).toBe(0);
+    expect(io.out).toBe(
+      'prompts/summary.golden.jsonl:1:1: warning: 1 golden case of prompt "support/summary" removed since the base: "hard" (prompts/summary.golden.jsonl:2 on the base); the review lists removed cases, so a dropped failing case is seen [removed-case]\n',
+    );
+  });
+
   it("exits 0 and prints nothing on stdout for a clean project", async () => {
     const io = recordingIO(repo.dir);
     expect(await main(["lint"], io)).toBe(0);

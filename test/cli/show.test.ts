@@ -70,6 +70,23 @@ describe("promptops show", () => {
     expect(io.out).toContain("--- user ---\nSummarize {{ticket}}\n");
   });
 
+  it("reads a Prompty file's ${file:} references, also for a file outside the prompt globs", async () => {
+    const scoped = tempRepo({
+      ".github/promptops.yml": 'prompts:\n  include: ["prompts/**"]\n',
+      "drafts/extract.prompty": "---\nname: ${file:data/name.txt}\nmodel: echo\nsample: ${file:data/sample.yaml}\n---\nuser:\n{{question}}\n",
+      "drafts/data/name.txt": "Extractor",
+      "drafts/data/sample.yaml": "question: What is 2 + 2?\n",
+    });
+    try {
+      const io = recordingIO(scoped.dir);
+      expect(await main(["show", "drafts/extract.prompty", "--json"], io)).toBe(0);
+      expect(io.err).toBe("");
+      expect(JSON.parse(io.out)).toMatchObject({ name: "Extractor", model: "echo", variables: ["question"] });
+    } finally {
+      scoped.cleanup();
+    }
+  });
+
   it("reports a file that does not parse (exit 1) or does not exist (exit 2)", async () => {
     const broken = recordingIO(repo.dir);
     expect(await main(["show", "prompts/broken.prompt.yml"], broken)).toBe(1);

@@ -65,6 +65,19 @@ describe("symbolic links out of the repository", () => {
     expect(io.out + io.err).not.toContain("PARTIAL-SECRET-CONTENT");
   });
 
+  it("a file a Prompty `${file:}` reference names, linked outside, is refused at the reference's line", async () => {
+    writeFileSync(join(outside, "schema.json"), '{"description": "SCHEMA-SECRET-CONTENT"}');
+    symlinkSync(join(outside, "schema.json"), join(repo.dir, "prompts/schema.json"));
+    repo.write({
+      "prompts/extract.prompty": "---\nmodel: echo\ntools: ${file:schema.json}\n---\nuser:\nSay {{word}}\n",
+      "prompts/extract.golden.jsonl": '{"word": "hi"}\n',
+    });
+    const io = recordingIO(repo.dir);
+    expect(await main(["lint", "prompts/extract.prompty"], io)).toBe(1);
+    expect(io.out + io.err).toMatch(/prompts\/extract\.prompty:3:8: error: `\$\{file:schema\.json\}`: prompts\/schema\.json is a symbolic link to .*schema\.json, outside the repository; it was not read \[file-reference\]/);
+    expect(io.out + io.err).not.toContain("SCHEMA-SECRET-CONTENT");
+  });
+
   it("a link that stays inside the repository is read as usual", async () => {
     repo.write({ "evals/greeter.jsonl": '{"word": "hello"}\n' });
     symlinkSync(join(repo.dir, "evals/greeter.jsonl"), join(repo.dir, "prompts/greeter.golden.jsonl"));

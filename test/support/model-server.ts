@@ -15,7 +15,9 @@ export type Fault =
   /** Destroys the socket without an answer: the client sees a connection reset. */
   | { kind: "reset" }
   /** A 200 whose body is not a usable completion (default: not JSON at all). */
-  | { kind: "malformed"; body?: string };
+  | { kind: "malformed"; body?: string }
+  /** A 200 in which the model calls these tools (OpenAI `tool_calls`, Anthropic `tool_use` blocks) instead of answering. */
+  | { kind: "toolCalls"; calls: { name: string; arguments: Record<string, unknown> }[] };
 
 export interface ReceivedRequest {
   api: ModelApi;
@@ -75,6 +77,35 @@ export function echoOutput(body: { messages?: { role: string; content: unknown }
 }
 
 const tokens = (text: string) => Math.ceil(text.length / 4);
+
+function toolCallCompletion(api: ModelApi, body: any, calls: { name: string; arguments: Record<string, unknown> }[]): unknown {
+  const usage = { input: 10, output: 5 };
+  if (api === "anthropic") {
+    return {
+      id: "msg_local",
+      type: "message",
+      role: "assistant",
+      model: body?.model,
+      content: calls.map((c, i) => ({ type: "tool_use", id: `toolu_${i}`, name: c.name, input: c.arguments })),
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { input_tokens: usage.input, output_tokens: usage.output },
+    };
+  }
+  return {
+    id: "chatcmpl-local",
+    object: "chat.completion",
+    created: 1700000000,
+    model: body?.model,
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: null, refusal: null, tool_calls: calls.map((c, i) => ({ id: `call_${i}`, type: "function", function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) },
+      finish_reason: "tool_calls",
+      logprobs: null,
+    }],
+    usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+  };
+}
 
 function completion(api: ModelApi, body: any, output: string): unknown {
   const input = tokens((Array.isArray(body?.messages) ? body.messages : []).map((m: { content: unknown }) => textOf(m.content)).join("\n") + textOf(body?.system));
@@ -157,6 +188,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
           return res.end(text);
         }
+        if (reply?.kind === "toolCalls") return sendJson(res, 200, toolCallCompletion(api, body, reply.calls));
         const output = typeof custom === "string" ? custom : echoOutput(body);
         sendJson(res, 200, completion(api, body, output));
       };

@@ -68,7 +68,7 @@ export function register(program: Command, io: CliIO): void {
     .description("Check prompt files, partials and golden sets for errors (exit 1 when there are errors)")
     .argument("[paths...]", "files or folders to lint (default: the whole project)")
     .option("--json", "print the diagnostics as a JSON array")
-    .option("--base <ref>", "also run the checks that compare with a base revision (version bump)")
+    .option("--base <ref>", "also run the checks that compare with a base revision (version bump, removed golden cases)")
     .action(async (paths: string[], options: { json?: boolean; base?: string }) => {
       const all: Diagnostic[] = [];
       let configBroken = false;

@@ -8,6 +8,7 @@ import { formatDiagnostic, sortDiagnostics } from "../../core/diagnostics.js";
 import { OWNERS_FILE_CANDIDATES, resolvePromptOwners, selectOwnersFile } from "../../core/owners/lookup.js";
 import type { Prompt, PromptFormat } from "../../core/prompts/model.js";
 import { parsePrompt } from "../../core/prompts/parse.js";
+import { readReferencedFiles } from "../../core/prompts/references.js";
 import { promptTemplateRefs } from "../../core/prompts/template.js";
 import { findProjectRoot, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
@@ -60,7 +61,9 @@ export function register(program: Command, io: CliIO): void {
       let prompt = project.workspace.prompts.get(rel);
       let problems = project.workspace.diagnostics.filter((d) => d.file === rel);
       if (!prompt && problems.length === 0) {
-        const parsed = parsePrompt(rel, await readFile(abs, "utf8"));
+        const text = await readFile(abs, "utf8");
+        const files = await readReferencedFiles(workingTree(root), [[rel, { kind: "text", text, size: text.length }]]);
+        const parsed = parsePrompt(rel, text, { files });
         prompt = parsed.prompt;
         problems = parsed.diagnostics;
       }

@@ -17,9 +17,11 @@ export interface LoadedConfig {
 /** A config file has no business with more aliases than this; more is a resource-exhaustion attempt. */
 const MAX_ALIASES = 50;
 
+// The schema is fixed and checked against the meta-schema by the tests: not validated again on
+// every start (that costs as much as compiling it).
 let validator: ValidateFunction | undefined;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, verbose: true }).compile(CONFIG_SCHEMA);
+  validator ??= new Ajv({ allErrors: true, verbose: true, validateSchema: false }).compile(CONFIG_SCHEMA);
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }
 

@@ -6,6 +6,7 @@ import semver from "semver";
 import type { TreeReader } from "../files.js";
 import { promptFormatOf } from "../prompts/formats.js";
 import { parsePromptBlob } from "../prompts/parse.js";
+import { readReferencedFiles } from "../prompts/references.js";
 import { parseAuditRecord, type AuditRecord } from "../versions/audit.js";
 import { isValidVersion } from "../versions/bump.js";
 import { contentFingerprint } from "../versions/fingerprint.js";
@@ -93,8 +94,10 @@ export async function resolvePins(envs: Environments, sources: PinSources): Prom
 async function fingerprintAt(tree: TreeReader, promptId: string, recordedPath: string | undefined): Promise<{ path: string; sha256: string } | { error: string }> {
   const candidates = recordedPath !== undefined ? [recordedPath] : (await tree.list()).filter((p) => promptFormatOf(p) !== undefined);
   const blobs = await tree.read(candidates);
+  // The same reading as the review's, references included, so the fingerprints agree.
+  const files = await readReferencedFiles(tree, candidates.map((path) => [path, blobs.get(path) ?? { kind: "missing" }] as const));
   for (const path of candidates) {
-    const { prompt } = parsePromptBlob(path, blobs.get(path) ?? { kind: "missing" });
+    const { prompt } = parsePromptBlob(path, blobs.get(path) ?? { kind: "missing" }, { files });
     if (prompt?.id === promptId) return { path, sha256: contentFingerprint(prompt) };
   }
   return { error: recordedPath !== undefined ? `${recordedPath} at ${tree.ref.slice(0, 12)} is not prompt ${promptId}` : `no prompt ${promptId} at ${tree.ref.slice(0, 12)}` };

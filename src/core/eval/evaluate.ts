@@ -7,6 +7,7 @@ import type { PromptOpsConfig } from "../config/model.js";
 import type { GoldenCase, GoldenSet } from "../golden/model.js";
 import type { Prompt } from "../prompts/model.js";
 import { renderMessages } from "../prompts/render.js";
+import { toolDefinitions, type ToolDefinition } from "../prompts/tools.js";
 import type { ModelRequest } from "../providers/port.js";
 import type { SpendCap } from "../providers/spend-cap.js";
 import { buildScorers, combineScores, scoreOutput, type Embedder, type Judge, type Scorer } from "../scorers/index.js";
@@ -49,6 +50,8 @@ interface PlannedCase {
 interface PreparedRun {
   run: SideRun;
   model?: string;
+  /** The prompt's tools as function definitions, sent with every case's request. */
+  tools: ToolDefinition[];
   scorers: Scorer[];
   scorerProblems: string[];
   judge: Judge;
@@ -117,11 +120,13 @@ function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): 
     if (!outcome?.response) throw outcome?.error ?? new Error("the judge returned nothing");
     return outcome.response.output;
   };
-  return { run, model, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
+  // A tool that cannot be sent is a parse error at its line; the others still go.
+  const { tools } = toolDefinitions(run.prompt.tools);
+  return { run, model, tools, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
 }
 
 function planCase(golden: GoldenCase, plan: PreparedRun, first: number, repeats: number, requests: ModelRequest[]): PlannedCase {
-  const request = caseRequest(plan.run, golden, plan.model);
+  const request = caseRequest(plan.run, golden, plan.model, plan.tools);
   if ("renderError" in request) return { golden, requestIndex: [], renderError: request.renderError };
   const requestIndex: number[] = [];
   for (let repeat = first; repeat < first + repeats; repeat++) {
@@ -132,7 +137,7 @@ function planCase(golden: GoldenCase, plan: PreparedRun, first: number, repeats:
 }
 
 /** The model request of one case on one side (its first repeat), or why it cannot be built. */
-function caseRequest(run: SideRun, golden: GoldenCase, model: string | undefined): ModelRequest | { renderError: string } {
+function caseRequest(run: SideRun, golden: GoldenCase, model: string | undefined, tools: ToolDefinition[]): ModelRequest | { renderError: string } {
   if (model === undefined) return { renderError: "the prompt names no model and providers.defaultModel is not set" };
   let messages;
   try {
@@ -146,6 +151,7 @@ function caseRequest(run: SideRun, golden: GoldenCase, model: string | undefined
     parameters: run.prompt.parameters,
     ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
     ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
     repeat: 0,
   };
 }
@@ -157,7 +163,7 @@ function caseRequest(run: SideRun, golden: GoldenCase, model: string | undefined
  */
 export function distinctCases(base: SideRun, head: SideRun, settings: Pick<EvalSettings, "defaultModel">): string[] {
   const key = (run: SideRun, golden: GoldenCase) => {
-    const request = caseRequest(run, golden, run.prompt.model ?? settings.defaultModel);
+    const request = caseRequest(run, golden, run.prompt.model ?? settings.defaultModel, toolDefinitions(run.prompt.tools).tools);
     return "renderError" in request ? undefined : requestKey(request);
   };
   const baseCases = new Map(base.golden.cases.map((c) => [c.id, c]));

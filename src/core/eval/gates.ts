@@ -46,7 +46,13 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   // Cases that ran under no score gate cannot fail: "all gates passed" would claim a check that never happened.
   const scored = comparisons.some((c) => c.change !== "removed" && (c.head?.cases.length ?? 0) > 0);
   const ungated = scored && !findings.some((f) => f.gate !== "requireGolden");
-  const verdict: Verdict = { conclusion, title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, { onlyInconclusive, ungated }), findings, reasons };
+  const verdict: Verdict = {
+    conclusion,
+    title: title(comparisons, judgements, conclusion, gateFailed, context.lintErrors, { onlyInconclusive, ungated: ungated ? ungatedText(gates) : undefined }),
+    findings,
+    reasons,
+  };
+  if (ungated && conclusion === "success") verdict.ungated = true;
   if (Object.keys(judgements).length > 0) verdict.judgements = judgements;
   return verdict;
 }
@@ -212,7 +218,7 @@ function title(
   conclusion: Conclusion,
   gateFailed: boolean,
   lintErrors: number,
-  { onlyInconclusive, ungated }: { onlyInconclusive: boolean; ungated: boolean },
+  { onlyInconclusive, ungated }: { onlyInconclusive: boolean; ungated: string | undefined },
 ): string {
   const parts: string[] = [];
   const count = (n: number, label: string) => n > 0 && parts.push(`${n} ${label}`);
@@ -246,9 +252,7 @@ function title(
 
   const verdict =
     conclusion === "success"
-      ? ungated
-        ? "no gates configured"
-        : "all gates passed"
+      ? (ungated ?? "all gates passed")
       : gateFailed
         ? "gate failed"
         : conclusion === "failure"
@@ -258,6 +262,16 @@ function title(
             : "incomplete, not passed";
   const head = comparisons.length === 0 ? "No prompt changed" : `${comparisons.length} prompt${plural(comparisons.length)}`;
   return `${head}: ${[...parts, verdict].join(", ")}`;
+}
+
+/**
+ * Why no gate judged the scored cases. minScore and minPassRate judge any scored case, so when
+ * gates are configured and none applied, they are the ones that compare with a base.
+ */
+function ungatedText(gates: GateConfig): string {
+  const needBase = (["maxRegression", "maxPassRateDrop", "maxCostIncrease"] as const).filter((g) => gates[g] !== undefined);
+  if (needBase.length === 0) return "no gates configured";
+  return `no gates configured for a single revision (${needBase.join(" and ")} ${needBase.length === 1 ? "compares" : "compare"} with a base)`;
 }
 
 function boundsText(judgement: DeltaJudgement, show: (value: number) => string = signed): string {

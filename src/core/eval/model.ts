@@ -152,6 +152,11 @@ export interface Verdict {
   findings: GateFinding[];
   /** Why the verdict is neutral (provider unreachable, no golden set, ...). */
   reasons: string[];
+  /**
+   * Set when cases were scored but no gate judged them: a success that checked nothing, shown
+   * without a check mark ("no gates configured").
+   */
+  ungated?: true;
   /** Each compared prompt's delta judgement, by prompt id (absent when maxRegression is off). */
   judgements?: Record<string, DeltaJudgement>;
 }

@@ -43,6 +43,8 @@ export function requestKey(request: ModelRequest): string {
     responseFormat: request.responseFormat ?? "text",
     jsonSchema: request.jsonSchema ?? null,
     repeat: request.repeat,
+    // Only when present, so the keys of requests without tools (and their cached answers) stay valid.
+    ...(request.tools && request.tools.length > 0 ? { tools: request.tools } : {}),
   };
   return createHash("sha256").update(canonicalJson(identity)).digest("hex");
 }

@@ -1,5 +1,6 @@
 // Which prompts a change touches: prompt files added, modified, renamed or removed, and prompts
-// whose partials (transitively) or golden set changed even though their own file did not.
+// whose partials (transitively), referenced files (Prompty `${file:}`) or golden set changed
+// even though their own file did not.
 
 import type { PromptOpsConfig } from "../config/model.js";
 import type { PromptChange } from "../eval/model.js";
@@ -8,6 +9,7 @@ import { goldenFormatOf } from "../golden/parse.js";
 import { promptMatcher, type Workspace } from "../workspace.js";
 import { defaultPromptId, partialNameOf } from "./formats.js";
 import type { Prompt } from "./model.js";
+import { referencedFileType } from "./references.js";
 import { partialClosure } from "./render.js";
 
 export interface ChangedPrompt {
@@ -36,12 +38,13 @@ export interface DetectInput {
 
 /**
  * Changed paths that can affect a prompt: prompt files, partials, and data files that may be
- * golden sets (a golden set can live anywhere a prompt names).
+ * golden sets or files a Prompty `${file:}` reference reads (both can live anywhere a prompt names).
  */
 export function relevantPaths(changes: readonly ChangedPath[], config: PromptOpsConfig): string[] {
   const isPrompt = promptMatcher(config);
   const relevant = (p: string | undefined) =>
-    p !== undefined && (isPrompt(p) || partialNameOf(p, config.prompts.partials) !== undefined || goldenFormatOf(p) !== undefined);
+    p !== undefined &&
+    (isPrompt(p) || partialNameOf(p, config.prompts.partials) !== undefined || goldenFormatOf(p) !== undefined || referencedFileType(p) !== undefined);
   const out = new Set<string>();
   for (const c of changes) {
     if (relevant(c.path)) out.add(c.path);
@@ -135,6 +138,8 @@ function dependencyReasons(
 
   for (const file of partialFiles(head, headWs)) note("partial", file);
   if (base) for (const file of partialFiles(base, baseWs)) note("partial", file);
+  for (const file of headWs.references.get(headPath) ?? []) note("referenced file", file);
+  if (base) for (const file of baseWs.references.get(basePath) ?? []) note("referenced file", file);
   note("golden set", headWs.goldenPaths.get(headPath));
   if (base) note("golden set", baseWs.goldenPaths.get(basePath));
   return reasons;

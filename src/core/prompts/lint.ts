@@ -4,6 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { sortDiagnostics, type Diagnostic, type Severity } from "../diagnostics.js";
 import { goldenCandidates } from "../golden/locate.js";
+import type { GoldenSet } from "../golden/model.js";
 import { buildScorers } from "../scorers/index.js";
 import { checkBump, versionProblem } from "../versions/bump.js";
 import { idTagProblem } from "../versions/tags.js";
@@ -13,7 +14,7 @@ import { partialClosure } from "./render.js";
 import { analyzeTemplate, promptTemplateRefs, type TemplateRef } from "./template.js";
 
 export interface LintOptions {
-  /** The base revision, for the version-bump rule. */
+  /** The base revision, for the rules that compare with it (version bump, removed golden cases). */
   base?: Workspace;
 }
 
@@ -22,13 +23,17 @@ export interface LintContext {
   config: PromptOpsConfig;
   /** The same prompt on the base revision, when there is one. */
   base?: Prompt;
+  /** That prompt's golden set on the base revision. */
+  baseGolden?: GoldenSet;
 }
 
 /** Every problem in the workspace: what loading found plus every prompt's lint, sorted. */
 export function lintWorkspace(ws: Workspace, config: PromptOpsConfig, options: LintOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [...ws.diagnostics];
   for (const prompt of ws.prompts.values()) {
-    out.push(...lintPrompt(prompt, { ws, config, base: options.base ? basePromptOf(prompt, options.base) : undefined }));
+    const base = options.base ? basePromptOf(prompt, options.base) : undefined;
+    const baseGolden = base ? options.base!.golden.get(base.path) : undefined;
+    out.push(...lintPrompt(prompt, { ws, config, ...(base && { base }), ...(baseGolden && { baseGolden }) }));
   }
   out.push(...duplicateIds([...ws.prompts.values()]));
   return sortDiagnostics(dedupe(out));
@@ -173,6 +178,8 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
     if (bump.diagnostic && bump.diagnostic.rule !== "invalid-semver") out.push(bump.diagnostic);
   }
 
+  if (ctx.baseGolden) out.push(...removedCases(prompt, ctx.baseGolden, golden, ws));
+
   const tagProblem = idTagProblem(prompt.id, config.versioning.tag);
   if (tagProblem) at(prompt.positions.id, 1, "error", "invalid-tag-id", tagProblem);
 
@@ -188,6 +195,25 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
   }
 
   return out;
+}
+
+/** Most removed case ids one diagnostic names; the rest are counted. */
+const MAX_REMOVED_LISTED = 10;
+
+/**
+ * Cases of the base's golden set the head no longer has: the review lists them so a pull request
+ * cannot silently drop a failing case, and lint says so first. Reported at the head's golden set.
+ */
+function removedCases(prompt: Prompt, baseGolden: GoldenSet, golden: GoldenSet | undefined, ws: Workspace): Diagnostic[] {
+  const headIds = new Set(golden?.cases.map((c) => c.id) ?? []);
+  const removed = baseGolden.cases.filter((c) => !headIds.has(c.id));
+  if (removed.length === 0) return [];
+  const listed = removed.slice(0, MAX_REMOVED_LISTED).map((c) => `"${c.id}" (${c.source.file}:${c.source.line} on the base)`);
+  const more = removed.length - listed.length;
+  const file = golden?.file ?? ws.goldenPaths.get(prompt.path) ?? prompt.path;
+  const line = file === prompt.path ? (prompt.positions.testData ?? prompt.positions.golden ?? 1) : 1;
+  const message = `${removed.length} golden ${plural("case", removed)} of prompt "${prompt.id}" removed since the base: ${listed.join(", ")}${more > 0 ? ` and ${more} more` : ""}; the review lists removed cases, so a dropped failing case is seen`;
+  return [{ file, line, column: 1, severity: "warning", message, rule: "removed-case" }];
 }
 
 function duplicateIds(prompts: Prompt[]): Diagnostic[] {

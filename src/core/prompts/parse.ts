@@ -15,6 +15,13 @@ export interface ParseResult {
   /** Absent when the file cannot be read as a prompt at all; present (maybe partial) alongside schema errors. */
   prompt?: Prompt;
   diagnostics: Diagnostic[];
+  /** Repository paths of the files the prompt's `${file:}` references read (their content is part of the prompt). */
+  references: string[];
+}
+
+export interface ParseOptions {
+  /** Files the prompt's `${file:}` references may name, read from the same revision (see `readReferencedFiles`). */
+  files?: ReadonlyMap<string, FileBlob>;
 }
 
 const PARSERS: Record<PromptFormat, (path: string, text: string, ctx: ParseContext) => Prompt | undefined> = {
@@ -31,23 +38,24 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).byteLength;
 }
 
-export function parsePrompt(path: string, text: string): ParseResult {
-  const ctx = new ParseContext(path);
+export function parsePrompt(path: string, text: string, options: ParseOptions = {}): ParseResult {
+  const ctx = new ParseContext(path, options.files);
+  const done = (): ParseResult => ({ diagnostics: ctx.diagnostics, references: ctx.referenced });
   const format = promptFormatOf(path);
   if (format === undefined) {
     ctx.error(1, 1, "not a prompt file: use .prompt.yml, .prompt.yaml, .prompt, .prompty or .prompt.md", "unknown-format");
-    return { diagnostics: ctx.diagnostics };
+    return done();
   }
   const size = utf8Length(text);
   if (size > MAX_FILE_BYTES) {
     ctx.error(1, 1, `file is ${formatBytes(size)}, over the ${formatBytes(MAX_FILE_BYTES)} limit for prompt files; it was not parsed`, "file-too-large");
-    return { diagnostics: ctx.diagnostics };
+    return done();
   }
   // Lines stay the same: CRLF becomes LF, a lone CR becomes LF.
   const clean = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, "\n");
   if (clean.trim() === "") {
     ctx.error(1, 1, "file is empty", "empty-file");
-    return { diagnostics: ctx.diagnostics };
+    return done();
   }
   let prompt: Prompt | undefined;
   try {
@@ -57,22 +65,24 @@ export function parsePrompt(path: string, text: string): ParseResult {
     ctx.error(1, 1, `internal error while parsing: ${(err as Error).message}`, "parse-internal");
     prompt = undefined;
   }
-  return { prompt, diagnostics: ctx.diagnostics };
+  return { ...done(), prompt };
 }
 
 /** Like `parsePrompt`, for a blob read from a tree: binary, too-large and missing blobs get one diagnostic each. */
-export function parsePromptBlob(path: string, blob: FileBlob): ParseResult {
+export function parsePromptBlob(path: string, blob: FileBlob, options: ParseOptions = {}): ParseResult {
   const diag = (rule: string, message: string): ParseResult => ({
     diagnostics: [{ file: path, line: 1, column: 1, severity: "error", message, rule }],
+    references: [],
   });
   switch (blob.kind) {
     case "text":
-      return parsePrompt(path, blob.text);
+      return parsePrompt(path, blob.text, options);
     case "binary":
       if (blob.invalidUtf8) {
         const { line, column } = blob.invalidUtf8;
         return {
           diagnostics: [{ file: path, line, column, severity: "error", rule: "invalid-utf8", message: "file is not valid UTF-8 here (a byte sequence no UTF-8 text contains): save the file as UTF-8" }],
+          references: [],
         };
       }
       return diag("binary-file", `file is binary (${formatBytes(blob.size)}; NUL bytes or invalid UTF-8), not a text prompt`);

@@ -6,10 +6,10 @@
 // official client adds per-request work we do not use (header and debug-argument building, its
 // own abort controllers and timeout, a web Response per answer; it also refuses large
 // `max_tokens` without streaming), which at high concurrency was most of each request's CPU.
-// Streaming, tools and batches would be reasons to bring it back.
+// Streaming and batches would be reasons to bring it back.
 import type { Price } from "../config/model.js";
 import { jsonPost, mergeHeaders, postForJson } from "./json-post.js";
-import { jsonSchemaFormat, snakeParameters } from "./parameters.js";
+import { jsonSchemaFormat, snakeParameters, toolCallsText } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
 import { costOf } from "./prices.js";
 
@@ -50,6 +50,9 @@ export function messagesBody(request: ModelRequest & { modelName: string }): Rec
   for (const key of SUPPORTED) if (parameters[key] !== undefined) body[key] = parameters[key];
   const stop = parameters.stop ?? parameters.stop_sequences;
   if (stop !== undefined) body.stop_sequences = Array.isArray(stop) ? stop : [stop];
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((t) => ({ name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), input_schema: t.parameters }));
+  }
   if (request.responseFormat === "json_schema") {
     body.output_config = { format: { type: "json_schema", schema: jsonSchemaFormat(request).schema } };
   }
@@ -61,10 +64,14 @@ export function parseMessage(body: unknown, request: ModelRequest): Omit<ModelRe
   if (!body || typeof body !== "object" || !Array.isArray(content)) {
     throw new ProviderError("malformed", `${request.model}: unusable message: no content blocks`);
   }
-  const output = content
+  const text = content
     .filter((block): block is { type: "text"; text: string } => block?.type === "text" && typeof block.text === "string")
     .map((block) => block.text)
     .join("");
+  const calls = content
+    .filter((block): block is { type: "tool_use"; name: string; input?: unknown } => block?.type === "tool_use" && typeof block.name === "string")
+    .map((block) => ({ name: block.name, arguments: block.input ?? {} }));
+  const output = toolCallsText(text, calls);
   if (typeof usage?.input_tokens !== "number" || typeof usage.output_tokens !== "number") {
     throw new ProviderError("malformed", `${request.model}: unusable message: no usage`);
   }

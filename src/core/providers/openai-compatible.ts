@@ -14,7 +14,7 @@ import type { Price } from "../config/model.js";
 import { toProviderError } from "./errors.js";
 import { jsonPost, mergeHeaders, postForJson, type JsonPost } from "./json-post.js";
 import { localFetch } from "./local-fetch.js";
-import { estimateUsage, jsonSchemaFormat, snakeParameters } from "./parameters.js";
+import { estimateUsage, jsonSchemaFormat, snakeParameters, toolCallsText, type ToolCall } from "./parameters.js";
 import { ProviderError, type CompleteOptions, type ModelProvider, type ModelRequest, type ModelResponse } from "./port.js";
 import { costOf } from "./prices.js";
 
@@ -54,6 +54,12 @@ export function chatCompletionBody(request: ModelRequest & { modelName: string }
     body.max_completion_tokens ??= body.max_tokens;
     delete body.max_tokens;
   }
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map((t) => ({
+      type: "function",
+      function: { name: t.name, ...(t.description !== undefined ? { description: t.description } : {}), parameters: t.parameters, ...(t.strict !== undefined ? { strict: t.strict } : {}) },
+    }));
+  }
   if (request.responseFormat === "json_object") body.response_format = { type: "json_object" };
   if (request.responseFormat === "json_schema") body.response_format = { type: "json_schema", json_schema: jsonSchemaFormat(request) };
   delete body.stream;
@@ -68,9 +74,10 @@ export function parseChatCompletion(body: unknown, request: ModelRequest): Omit<
   if (!body || typeof body !== "object") throw malformed(request.model, "the body is not a JSON object");
   const { choices, usage } = body as { choices?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } };
   if (!Array.isArray(choices) || choices.length === 0) throw malformed(request.model, "no choices");
-  const message = (choices[0] as { message?: { content?: unknown; refusal?: unknown } } | null)?.message;
+  const message = (choices[0] as { message?: { content?: unknown; refusal?: unknown; tool_calls?: unknown } } | null)?.message;
   if (!message || typeof message !== "object") throw malformed(request.model, "the first choice has no message");
-  const output = typeof message.content === "string" ? message.content : typeof message.refusal === "string" ? message.refusal : "";
+  const text = typeof message.content === "string" ? message.content : typeof message.refusal === "string" ? message.refusal : "";
+  const output = toolCallsText(text, Array.isArray(message.tool_calls) ? message.tool_calls.flatMap(functionCall) : []);
   const estimated = estimateUsage(request.messages, output);
   return {
     output,
@@ -79,6 +86,20 @@ export function parseChatCompletion(body: unknown, request: ModelRequest): Omit<
       output: typeof usage?.completion_tokens === "number" ? usage.completion_tokens : estimated.output,
     },
   };
+}
+
+function functionCall(call: unknown): ToolCall[] {
+  const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+  if (!fn || typeof fn.name !== "string") return [];
+  let args: unknown = fn.arguments;
+  if (typeof args === "string") {
+    try {
+      args = JSON.parse(args);
+    } catch {
+      // Kept as the model wrote it: invalid arguments are something to score, not to hide.
+    }
+  }
+  return [{ name: fn.name, arguments: args ?? {} }];
 }
 
 export function createOpenAICompatibleProvider(options: OpenAICompatibleOptions): ModelProvider {

@@ -57,6 +57,23 @@ export function jsonSchemaFormat(request: ModelRequest): JsonSchemaFormat {
   return { name: "response", schema: record };
 }
 
+export interface ToolCall {
+  name: string;
+  /** The arguments as the model gave them (parsed when they are JSON). */
+  arguments: unknown;
+}
+
+/**
+ * A model's answer with the tools it called, as one text for the scorers: the text, then (when
+ * it called any) one JSON line `{"tool_calls": [{"name", "arguments"}]}`, so `contains`,
+ * `is-json` or a JSON schema can check which tool was called and with what.
+ */
+export function toolCallsText(text: string, calls: readonly ToolCall[]): string {
+  if (calls.length === 0) return text;
+  const json = JSON.stringify({ tool_calls: calls });
+  return text.trim() === "" ? json : `${text}\n${json}`;
+}
+
 /** Roughly 4 characters per token: good enough to compare base and head when a server omits usage. */
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);

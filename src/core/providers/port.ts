@@ -2,6 +2,7 @@
 // the runner adds concurrency, retries, dedupe and caching around it.
 
 import type { Role } from "../prompts/model.js";
+import type { ToolDefinition } from "../prompts/tools.js";
 
 export interface ChatMessage {
   role: Role;
@@ -16,6 +17,8 @@ export interface ModelRequest {
   parameters: Record<string, unknown>;
   responseFormat?: "text" | "json_object" | "json_schema";
   jsonSchema?: unknown;
+  /** Functions the model may call (Prompty `tools:`); part of the cache key. A call comes back as text (see `toolCallsText`). */
+  tools?: ToolDefinition[];
   /** Which repetition of the same case this is (0-based); part of the cache key. */
   repeat: number;
   /** Who asked (e.g. `support/summary#case-3 (head)`), for error messages; not part of the cache key. */

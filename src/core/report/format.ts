@@ -1,13 +1,18 @@
 // Number, delta and label formatting shared by every report, so a score or a cost reads the
 // same in the comment, the check run and the terminal.
 
-import type { CaseComparison, CaseStatus, Conclusion, ConfidenceInterval, DeltaJudgement, PromptComparison, SideResult } from "../eval/model.js";
+import type { CaseComparison, CaseStatus, Conclusion, ConfidenceInterval, DeltaJudgement, PromptComparison, SideResult, Verdict } from "../eval/model.js";
 import type { Severity } from "../diagnostics.js";
 
 /** U+2212, the typographic minus: lines up with `+` in tables. */
 export const MINUS = "\u2212";
 
 export const CONCLUSION_EMOJI: Record<Conclusion, string> = { success: "✅", failure: "❌", neutral: "⚪" };
+
+/** The verdict's mark: a success no gate judged ("no gates configured") gets no check mark. */
+export function verdictEmoji(verdict: Verdict): string {
+  return verdict.ungated ? CONCLUSION_EMOJI.neutral : CONCLUSION_EMOJI[verdict.conclusion];
+}
 export const SEVERITY_EMOJI: Record<Severity, string> = { error: "❌", warning: "⚠️", notice: "ℹ️" };
 export const STATUS_EMOJI: Record<CaseStatus, string> = {
   regressed: "🔻",

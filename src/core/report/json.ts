@@ -172,6 +172,7 @@ function reviewJson(result: ReviewResult, casesOf: CasesOf): ReviewJson {
       title: result.verdict.title,
       findings: result.verdict.findings.map((f) => ({ promptId: f.promptId, gate: f.gate, passed: f.passed, message: f.message, inconclusive: f.inconclusive === true })),
       reasons: [...result.verdict.reasons],
+      ...(result.verdict.ungated ? { ungated: true as const } : {}),
     },
     prompts: result.comparisons.map((p) => promptJson(p, result.diffs, casesOf, result.verdict.judgements?.[p.promptId])),
     diagnostics: sortDiagnostics(result.diagnostics).map((d) => ({

@@ -6,6 +6,7 @@ import type { CaseComparison, CaseResult, PromptComparison, ReviewResult, ScoreR
 import { codeBlock, escapeHtmlInline, escapeInline, inlineCode, truncateText } from "./escape.js";
 import {
   CONCLUSION_EMOJI,
+  verdictEmoji,
   SEVERITY_EMOJI,
   STATUS_EMOJI,
   changedCases,
@@ -61,8 +62,7 @@ const MAX_LISTED = 50;
 const MAX_REASON = 300;
 
 export function verdictHeading(result: ReviewResult): string {
-  const { conclusion, title } = result.verdict;
-  return `## ${CONCLUSION_EMOJI[conclusion]} PromptOps: ${escapeInline(title, { maxLength: 200 })}`;
+  return `## ${verdictEmoji(result.verdict)} PromptOps: ${escapeInline(result.verdict.title, { maxLength: 200 })}`;
 }
 
 function bulletList(items: readonly string[]): string {

@@ -9,7 +9,8 @@ import type { Prompt } from "../prompts/model.js";
  * the JSON schema and the tools. Not hashed: name, description, id, owners, version, golden path, testData,
  * evaluators, variables, example output, file format and path (moving a prompt between
  * formats with identical content keeps its fingerprint). Partials are separate files and
- * are not resolved here.
+ * are not resolved here; files a Prompty `${file:}` reference names are already part of the
+ * prompt (the parser puts their content in place), so a change to one changes the fingerprint.
  *
  * Whitespace rule, for message content only: `\r\n` and lone `\r` become `\n`, and spaces and
  * tabs right before a line end (or at the very end) are removed. Nothing else is touched:

@@ -119,9 +119,4 @@ describe("Prompty .prompty", () => {
     const text = ["---", "---", '# system[key="v"]:', "Be kind.", "USER :", "Hi"].join("\n");
     expect(parse(text).prompt?.messages.map((m) => m.role)).toEqual(["system", "user"]);
   });
-
-  it("warns that a sample file reference is not read", () => {
-    const { diagnostics } = parse("---\nsample: ${file:sample.json}\n---\nuser:\nhi\n");
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", line: 2 })]);
-  });
 });

@@ -1,6 +1,7 @@
 // Prompty `.prompty` v1 (`model: {api, configuration, parameters}`, `inputs` map, `sample`)
 // and v2 (`model: {id, provider, connection, options}`, `inputSchema.properties` or an `inputs`
 // list with `kind`), with a body split into messages at `system:` / `user:` / `assistant:` lines.
+// `${file:...}` values are replaced by the referenced file's content (see parsers/references.ts).
 
 import type { Prompt, VariableSpec } from "../model.js";
 import { roleLineMarkers } from "./body.js";
@@ -8,11 +9,15 @@ import type { ParseContext } from "./context.js";
 import { buildPrompt, describe, FieldReader, isRecord, normalizeParameters, readPromptOps, type PromptFields } from "./fields.js";
 import type { YamlPath } from "./yaml.js";
 import { readBodyMessages, readFrontMatterDocument } from "./frontmatter.js";
+import { substituteReferences } from "./references.js";
+import { toolDefinitions } from "../tools.js";
 
 export function parsePrompty(path: string, text: string, ctx: ParseContext): Prompt | undefined {
   const doc = readFrontMatterDocument(text, ctx);
   if (!doc) return undefined;
   const { r, fields, split } = doc;
+  // `${file:}` values become the referenced file's content before any field is read.
+  substituteReferences(r, path, ctx);
 
   fields.name = r.string(["name"]);
   fields.description = r.string(["description"]);
@@ -23,7 +28,10 @@ export function parsePrompty(path: string, text: string, ctx: ParseContext): Pro
   readSample(r, fields);
   // Tools change what the model may do (a tool's description is an instruction), so they are kept.
   const tools = r.list(["tools"]);
-  if (tools) fields.tools = tools;
+  if (tools) {
+    fields.tools = tools;
+    for (const problem of toolDefinitions(tools).problems) r.fail(["tools", problem.index], problem.message);
+  }
   readPromptOps(r, [], fields);
 
   // Prompty's own parser gives text before the first role line to the system.
@@ -107,8 +115,7 @@ function readSample(r: FieldReader, fields: PromptFields): void {
   fields.positions.testData = r.line(["sample"]);
   if (isRecord(sample)) fields.testData.push(sample);
   else if (Array.isArray(sample)) fields.testData.push(...r.testData(["sample"]));
-  else if (typeof sample === "string") r.fail(["sample"], "a `sample` file reference is not read; put the sample inline or in a golden set", "warning");
-  else r.fail(["sample"], "`sample` must be a mapping of input values");
+  else r.fail(["sample"], `\`sample\` must be a mapping of input values (or a \`\${file:...}\` reference to a JSON or YAML file holding them), not ${describe(sample)}; it is not used`, "warning");
 }
 
 const TYPE_NAMES = new Set(["string", "number", "integer", "float", "boolean", "bool", "object", "array", "list", "thread", "image", "file"]);
