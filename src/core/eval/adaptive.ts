@@ -5,7 +5,7 @@
 // code.
 //
 // Error control across looks: the error rate ALPHA of each one-sided decision is split over the
-// planned looks beforehand (a weighted Bonferroni split, `alphaShares`), and a look decides at its
+// planned looks beforehand (a weighted Bonferroni split, `SHARES` below), and a look decides at its
 // own share. By the union bound the chance of a wrong "regression" (or a wrong "no regression
 // shown") over all looks is at most the sum of the shares, i.e. ALPHA, whatever the correlation
 // between looks, the bootstrap's shape or when a prompt stops. The exact group-sequential
