@@ -4,9 +4,11 @@
 import type { PromptOpsConfig } from "./config/model.js";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { comparePrompt } from "./eval/compare.js";
-import { evaluateSides, type ModelAccess, type SideEvaluation, type SideRun } from "./eval/evaluate.js";
+import { addSamples, adaptRepeats, planLooks, type AdaptivePrompt, type StageRequest } from "./eval/adaptive.js";
+import { distinctCases, evaluateSides, type ModelAccess, type SideEvaluation, type SideRun } from "./eval/evaluate.js";
 import { decideVerdict } from "./eval/gates.js";
 import type { PromptComparison, ReviewResult } from "./eval/model.js";
+import { summarizeSide } from "./eval/stats.js";
 import type { ChangedPath } from "./files.js";
 import type { GoldenSet } from "./golden/model.js";
 import { detectChanges, type ChangedPrompt, type ChangeSet } from "./workspace/detect.js";
@@ -118,7 +120,8 @@ async function evaluateAndCompare(
     }
   }
 
-  return runs.map(({ prompt, head: h, base: b }) => {
+  const compare = (run: (typeof runs)[number], sequential: PromptComparison["sequential"]) => {
+    const { prompt, head: h, base: b } = run;
     const headGolden = prompt.head ? head.golden.get(prompt.path) : undefined;
     const baseGolden = prompt.base ? base.golden.get(prompt.previousPath ?? prompt.path) : undefined;
     return comparePrompt({
@@ -126,13 +129,93 @@ async function evaluateAndCompare(
       path: prompt.path,
       ...(prompt.previousPath !== undefined ? { previousPath: prompt.previousPath } : {}),
       change: prompt.change,
-      sampled: [prompt.base, prompt.head].some((p) => typeof p?.parameters.temperature === "number" && p.parameters.temperature > 0),
+      sampled: samples(prompt),
+      ...(sequential ? { sequential } : {}),
       ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
       ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
       baseCaseIds: baseGolden?.cases.map((c) => c.id) ?? [],
       cases: new Map((headGolden?.cases ?? []).map((c) => [c.id, { source: c.source, vars: c.vars }])),
     });
+  };
+
+  // Adaptive repeats: prompts whose delta the first pass leaves inconclusive get more samples.
+  const { gates, providers } = input.config;
+  const byId = new Map(runs.map((run) => [run.prompt.id, run]));
+  const staged: AdaptivePrompt[] = runs.map(({ prompt, head: h, base: b }) => {
+    // Two prompts with one id (a lint error) cannot be told apart by the stages: neither is staged.
+    const unique = runs.filter((r) => r.prompt.id === prompt.id).length === 1;
+    const adaptive = unique && h !== undefined && b !== undefined && gates.maxRepeats > providers.repeats && adaptiveFor(prompt, gates.adaptive);
+    const resampled = adaptive ? distinctCases(sideRuns[b]!, sideRuns[h]!, providers) : [];
+    return { promptId: prompt.id, resampled, looks: resampled.length > 0 ? planLooks(providers.repeats, gates.maxRepeats) : [{ repeats: providers.repeats, alphaShare: 1 }] };
   });
+  const spendCap = input.models.spendCap;
+  return adaptRepeats({
+    prompts: staged,
+    gates,
+    compare: (index, sequential) => compare(runs[index]!, sequential),
+    budgetLeftUsd: spendCap ? () => Math.max(0, spendCap.limitUsd - spendCap.spentUsd) : undefined,
+    resample: (stage) => resampleStage(stage, { byId, sideRuns, evaluations, models: input.models, providers }),
+  });
+}
+
+/**
+ * Takes one stage of adaptive repeats: the next repeat indices of the chosen cases on both sides,
+ * folded into the sides' results. Prompts at the same look share one evaluation call, so base and
+ * head requests that agree still go out once.
+ */
+async function resampleStage(
+  stage: readonly StageRequest[],
+  context: {
+    byId: ReadonlyMap<string, { base?: number; head?: number }>;
+    sideRuns: readonly SideRun[];
+    evaluations: SideEvaluation[];
+    models: ModelAccess;
+    providers: PromptOpsConfig["providers"];
+  },
+): Promise<void> {
+  const groups = new Map<string, StageRequest[]>();
+  for (const r of stage) {
+    const key = `${r.fromRepeat}:${r.toRepeat}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const group of groups.values()) {
+    const targets: number[] = [];
+    const extraRuns: SideRun[] = [];
+    for (const r of group) {
+      const run = context.byId.get(r.promptId)!;
+      const wanted = new Set(r.caseIds);
+      for (const index of [run.base!, run.head!]) {
+        const sideRun = context.sideRuns[index]!;
+        targets.push(index);
+        extraRuns.push({ ...sideRun, golden: { ...sideRun.golden, cases: sideRun.golden.cases.filter((c) => wanted.has(c.id)) } });
+      }
+    }
+    const { fromRepeat, toRepeat } = group[0]!;
+    const extra = await evaluateSides(extraRuns, context.models, context.providers, { fromRepeat, toRepeat });
+    for (const [i, evaluation] of extra.entries()) {
+      const target = context.evaluations[targets[i]!]!;
+      const added = new Map(evaluation.result.cases.map((c) => [c.caseId, c]));
+      const cases = target.result.cases.map((c) => (added.has(c.caseId) ? addSamples(c, added.get(c.caseId)!) : c));
+      target.result = summarizeSide(target.result.side, target.result.promptPath, cases, { version: target.result.version, model: target.result.model });
+    }
+  }
+}
+
+/** Either side samples at a temperature above 0. */
+function samples(prompt: ChangedPrompt): boolean {
+  return [prompt.base, prompt.head].some((p) => typeof p?.parameters.temperature === "number" && p.parameters.temperature > 0);
+}
+
+/**
+ * `auto` judges in stages the prompts that sample (temperature above 0 on a side); `true` also
+ * those that leave the temperature to the provider's default (usually 1). A temperature of 0 on
+ * both sides is never re-sampled: its answers would repeat.
+ */
+function adaptiveFor(prompt: ChangedPrompt, setting: PromptOpsConfig["gates"]["adaptive"]): boolean {
+  if (setting === false) return false;
+  if (samples(prompt)) return true;
+  const unset = [prompt.base, prompt.head].some((p) => p !== undefined && typeof p.parameters.temperature !== "number");
+  return setting === true && unset;
 }
 
 export interface EvaluateInput {

@@ -146,7 +146,7 @@ describe("promptops lint on the example library", () => {
     // The examples replay recorded answers of one sample each, at temperatures above 0.
     const lines = io.out.trim().split("\n");
     expect(lines.length).toBeGreaterThan(0);
-    for (const line of lines) expect(line).toMatch(/: warning: temperature 0\.\d+ with one sample per case: .*\[single-sample\]$/);
+    for (const line of lines) expect(line).toMatch(/: warning: temperature 0\.\d+ with one sample per case and gates\.adaptive off: .*\[single-sample\]$/);
     expect(io.err).toMatch(new RegExp(`^\\d+ prompts checked: 0 errors, ${lines.length} warnings\n$`));
   });
 });

@@ -17,12 +17,13 @@ const ACCURACY: Record<string, number> = {
   "Label the ticket.": 0.8,
   "Label the ticket, please.": 0.8,
   "Label the ticket in one word.": 0.3,
+  "Label the ticket, briefly.": 0.7,
 };
 
-const prompt = (system: string) => `name: Label
+const prompt = (system: string, temperature = 0.7) => `name: Label
 model: openai/gpt-4o-mini
 modelParameters:
-  temperature: 0.7
+  temperature: ${temperature}
 messages:
   - role: system
     content: ${system}
@@ -39,12 +40,14 @@ const golden = Array.from({ length: 60 }, (_, n) => JSON.stringify({ id: `t${n}`
 describe("reviewChanges with a sampled model", () => {
   let server: ModelServer;
   const seen = new Map<string, number>();
+  let requests = 0;
   beforeAll(async () => {
     server = await startModelServer({
       handler: (request) => {
         const messages = request.body.messages as { role: string; content: string }[];
         const system = messages.find((m) => m.role === "system")!.content;
         const key = JSON.stringify(messages);
+        requests++;
         // The n-th identical request is the n-th sample of that case.
         const draw = seen.get(key) ?? 0;
         seen.set(key, draw + 1);
@@ -53,21 +56,24 @@ describe("reviewChanges with a sampled model", () => {
     });
   });
   afterAll(() => server.close());
-  beforeEach(() => seen.clear());
+  beforeEach(() => {
+    seen.clear();
+    requests = 0;
+  });
 
-  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}) {
+  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7) {
     const config: PromptOpsConfig = {
       ...DEFAULT_CONFIG,
       providers: { ...DEFAULT_CONFIG.providers, retries: 0, openai: { baseUrl: `${server.url}/v1` } },
       gates: { ...DEFAULT_CONFIG.gates, ...gates },
       versioning: { ...DEFAULT_CONFIG.versioning, requireBump: false },
     };
-    const files = (system: string) => ({ "prompts/label.prompt.yml": prompt(system), "prompts/label.golden.jsonl": golden });
+    const files = (system: string) => ({ "prompts/label.prompt.yml": prompt(system, temperature), "prompts/label.golden.jsonl": golden });
     const [base, head] = await Promise.all([
       loadWorkspace(memoryTree(files("Label the ticket."), "base"), config),
       loadWorkspace(memoryTree(files(headSystem), "head"), config),
     ]);
-    const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache: memoryCache() });
+    const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache });
     return reviewChanges({ config, base, head, changes: [{ path: "prompts/label.prompt.yml", status: "modified" }], models, baseRef: "base", headRef: "head", now: () => 0 });
   }
 
@@ -75,7 +81,37 @@ describe("reviewChanges with a sampled model", () => {
     const result = await review("Label the ticket in one word.");
     expect(result.verdict.judgements?.["prompts/label"]?.outcome).toBe("regression");
     expect(result.verdict.conclusion).toBe("failure");
-    expect(result.diagnostics.map((d) => d.rule)).toContain("single-sample");
+    // Adaptive repeats are on by default at temperature 0.7: no single-sample warning.
+    expect(result.diagnostics.map((d) => d.rule)).not.toContain("single-sample");
+  });
+
+  it("samples an ambiguous prompt's cases again on both sides, and a rerun from the cache sends nothing", async () => {
+    const cache = memoryCache();
+    const first = await review("Label the ticket, briefly.", {}, cache);
+    const comparison = first.comparisons[0]!;
+    // The first pass is one request per case and side (60 + 60); the stages re-sample every case on both sides.
+    expect(requests).toBeGreaterThan(120);
+    expect(comparison.sequential?.look).toBeGreaterThan(1);
+    const repeats = comparison.cases.map((c) => [c.base!.repeats, c.head!.repeats]);
+    expect(new Set(repeats.flat())).toEqual(new Set([comparison.sequential!.look === 2 ? 3 : 5]));
+    expect(first.stats.requestsSent).toBe(requests);
+    const md = renderComment(first);
+    expect(md).toMatch(/60 cases × [35] samples/);
+
+    const sent = requests;
+    const again = await review("Label the ticket, briefly.", {}, cache);
+    expect(requests).toBe(sent);
+    expect(again.stats.requestsSent).toBe(0);
+    expect(again.verdict).toEqual(first.verdict);
+    expect(again.comparisons[0]!.cases.map((c) => [c.base!.repeats, c.head!.repeats])).toEqual(repeats);
+  });
+
+  it("never re-samples at temperature 0 or with adaptive repeats off", async () => {
+    await review("Label the ticket, briefly.", { adaptive: false });
+    expect(requests).toBe(120);
+    requests = 0;
+    await review("Label the ticket, briefly.", {}, memoryCache(), 0);
+    expect(requests).toBe(120);
   });
 
   it("never passes or fails a harmless change on 60 single samples it cannot judge, and never says within noise", async () => {

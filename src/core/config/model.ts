@@ -30,6 +30,8 @@ export interface GateConfig {
   maxRegression?: number;
   /** Share of cases that must pass on the head (0..1). */
   minPassRate?: number;
+  /** Head pass rate may drop below base by at most this much (absolute, 0..1), judged like the score delta. */
+  maxPassRateDrop?: number;
   /** A changed prompt must have a golden set. */
   requireGolden: boolean;
   /** Head cost may exceed base cost by at most this fraction (0.2 = +20 %). */
@@ -44,6 +46,14 @@ export interface GateConfig {
    * does to the verdict: `neutral` (default) keeps the check from passing without failing it.
    */
   onInconclusive: "pass" | "neutral" | "fail";
+  /**
+   * Adaptive repeats: while a prompt's score delta is inconclusive, sample its cases again on both
+   * sides in stages, up to `maxRepeats` samples per case. `auto` (default): on for prompts whose
+   * model samples (temperature above 0 on either side), off at temperature 0.
+   */
+  adaptive: "auto" | boolean;
+  /** Most samples per case and side adaptive repeats may take (the first pass included). */
+  maxRepeats: number;
 }
 
 export interface PromptOpsConfig {
@@ -162,7 +172,7 @@ export const DEFAULT_CONFIG: PromptOpsConfig = {
     replay: {},
     prices: {},
   },
-  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05, onInconclusive: "neutral" },
+  gates: { requireGolden: false, ignoreNoise: true, maxRegression: 0.05, onInconclusive: "neutral", adaptive: "auto", maxRepeats: 5 },
   ownership: {
     useCodeowners: false,
     defaultOwners: [],

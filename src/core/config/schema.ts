@@ -45,10 +45,13 @@ export const CONFIG_SCHEMA = section({
     minScore: fraction,
     maxRegression: fraction,
     minPassRate: fraction,
+    maxPassRateDrop: fraction,
     requireGolden: bool,
     maxCostIncrease: { type: "number", minimum: 0 },
     ignoreNoise: bool,
     onInconclusive: { enum: ["pass", "neutral", "fail"] },
+    adaptive: { enum: ["auto", true, false] },
+    maxRepeats: positiveInt,
   }),
   ownership: section({
     useCodeowners: bool,

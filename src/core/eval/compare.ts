@@ -2,7 +2,7 @@
 // scored on both sides with a paired confidence interval, and the cost and latency deltas.
 
 import type { CaseComparison, CaseResult, CaseStatus, PromptChange, PromptComparison, SideResult } from "./model.js";
-import { INTERVAL_LEVEL } from "./decision.js";
+import { ALPHA, INTERVAL_LEVEL } from "./decision.js";
 import { caseErrored, isScored, mean, pairedBootstrap, seededRandom } from "./stats.js";
 
 /** Score differences below this are float noise, not a change. */
@@ -19,6 +19,8 @@ export interface ComparePromptInput {
   baseCaseIds?: string[];
   /** Either side samples at a temperature above 0. */
   sampled?: boolean;
+  /** The look of a prompt judged in stages (see adaptive.ts); its interval is at that look's level. */
+  sequential?: PromptComparison["sequential"];
   /** Where each case is defined and its variables, for reports. */
   cases?: Map<string, { source: { file: string; line: number }; vars: Record<string, unknown> }>;
 }
@@ -58,6 +60,7 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
   };
   if (input.previousPath !== undefined) comparison.previousPath = input.previousPath;
   if (input.sampled) comparison.sampled = true;
+  if (input.sequential) comparison.sequential = input.sequential;
   if (input.base) comparison.base = input.base;
   if (input.head) comparison.head = input.head;
 
@@ -66,7 +69,8 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
     if (deltas.length >= 2) {
       // Seeded by the prompt id: the same results always print the same interval. Each end is the
       // one-sided bound the regression decision uses (see decision.ts).
-      comparison.interval = pairedBootstrap(deltas, { level: INTERVAL_LEVEL, random: seededRandom(input.promptId) });
+      const level = input.sequential ? 1 - 2 * ALPHA * input.sequential.alphaShare : INTERVAL_LEVEL;
+      comparison.interval = pairedBootstrap(deltas, { level, random: seededRandom(input.promptId) });
       comparison.withinNoise = comparison.interval.low <= EPSILON && comparison.interval.high >= -EPSILON;
     } else {
       // One paired case says nothing about noise: never sell it as a significant change.

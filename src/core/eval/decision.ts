@@ -3,7 +3,7 @@
 // prompts of one review so that many harmless prompts do not add up to a red review.
 
 import type { DeltaJudgement, PromptComparison } from "./model.js";
-import { bootstrapMeans, percentile, seededRandom, standardDeviation } from "./stats.js";
+import { bootstrapMeans, normalQuantile, percentile, seededRandom, standardDeviation } from "./stats.js";
 
 /**
  * Error rate of each one-sided decision, and of the review's "regression" verdict across its
@@ -15,35 +15,63 @@ export const ALPHA = 0.05;
 /** Interval level whose ends are the one-sided bounds the decision uses. */
 export const INTERVAL_LEVEL = 1 - 2 * ALPHA;
 
-/** z for a one-sided 95 % bound plus z for 80 % power: a drop this many SEs past the tolerance is seen 4 times in 5. */
-const DETECTABLE_Z = 1.645 + 0.842;
+/** z for 80 % power: added to the test's own z to give the drop seen 4 times in 5. */
+const POWER_Z = 0.8416;
 
 const EPSILON = 1e-9;
 
 /**
- * Judges one prompt before any correction across prompts. The p-value is the bootstrap's share
- * of resampled means at or above `-tolerance` (the chance of a delta this low if the true drop
- * were only the tolerance); "no regression shown" needs the one-sided lower bound above
- * `-tolerance`. Seeded by the prompt id like the reported interval, so a rerun agrees.
+ * Judges one prompt before any correction across prompts.
+ *
+ * - *regression*: the one-sided test rejects "no drop" (the bootstrap's share of resampled means
+ *   at or above 0 is at most the level) and the estimated drop is larger than the tolerance. The
+ *   test is against no drop rather than against the tolerance: a drop twice the tolerance is then
+ *   caught with about a quarter of the samples, and the second condition keeps a drop too small to
+ *   matter from failing a review however many cases show it.
+ * - *no regression shown*: the one-sided lower bound of the delta is above `-tolerance`.
+ * - *inconclusive*: neither; a drop of up to `-low` cannot be ruled out.
+ *
+ * `alphaShare` is the part of ALPHA this look may spend when the prompt is judged in stages (see
+ * adaptive.ts); the bounds are then at 1 - ALPHA * alphaShare and the p-value is divided by the
+ * share, so that whichever look a prompt stops at, the p-value is a valid one for Holm's
+ * correction (the union bound over the planned looks). Seeded by the prompt id like the reported
+ * interval, so a rerun agrees.
  */
-export function judgeDelta(comparison: PromptComparison, tolerance: number): DeltaJudgement | undefined {
+export function judgeDelta(comparison: PromptComparison, tolerance: number, alphaShare = comparison.sequential?.alphaShare ?? 1): DeltaJudgement | undefined {
   const deltas = comparison.cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
-  if (deltas.length === 0) return undefined;
   const scored = comparison.cases.filter((c) => c.delta !== undefined);
   const repeats = Math.max(1, ...scored.map((c) => Math.min(c.head?.repeats ?? 1, c.base?.repeats ?? 1)));
+  return judgePairedDeltas(deltas, tolerance, { seed: comparison.promptId, repeats, alphaShare });
+}
+
+/**
+ * The same decision on any paired per-case deltas (score, or pass 1/0 for the pass-rate gate).
+ * `repeats` is only reported; `seed` makes the bootstrap the same on every rerun.
+ */
+export function judgePairedDeltas(
+  deltas: readonly number[],
+  tolerance: number,
+  { seed, repeats = 1, alphaShare = 1 }: { seed: string; repeats?: number; alphaShare?: number },
+): DeltaJudgement | undefined {
+  if (deltas.length === 0) return undefined;
   const delta = deltas.reduce((a, b) => a + b, 0) / deltas.length;
   const standardError = standardDeviation(deltas) / Math.sqrt(deltas.length);
-  const base = { delta, tolerance, cases: deltas.length, repeats, minDetectableDrop: Math.min(1, tolerance + DETECTABLE_Z * standardError) };
+  const alpha = ALPHA * alphaShare;
+  const testZ = normalQuantile(1 - alpha);
+  // The test needs the drop past testZ standard errors and past the tolerance: seen 4 times in 5
+  // from the larger of the two plus the power margin.
+  const minDetectableDrop = Math.min(1, Math.max((testZ + POWER_Z) * standardError, tolerance + POWER_Z * standardError));
+  const base = { delta, tolerance, cases: deltas.length, repeats, minDetectableDrop, level: 1 - alpha };
   if (deltas.length < 2) {
     // One paired case says nothing about noise: it can neither convict nor clear the prompt.
     return { ...base, outcome: "inconclusive", low: -1, high: 1, pValue: 1 };
   }
-  const means = bootstrapMeans(deltas, { random: seededRandom(comparison.promptId) });
-  const low = percentile(means, ALPHA * 100) as number;
-  const high = percentile(means, (1 - ALPHA) * 100) as number;
-  const atOrAbove = means.filter((m) => m >= -tolerance - EPSILON).length;
-  const pValue = (atOrAbove + 1) / (means.length + 1);
-  const outcome = pValue <= ALPHA ? "regression" : low > -tolerance - EPSILON ? "no-regression" : "inconclusive";
+  const means = bootstrapMeans(deltas, { random: seededRandom(seed) });
+  const low = percentile(means, alpha * 100) as number;
+  const high = percentile(means, (1 - alpha) * 100) as number;
+  const atOrAbove = means.filter((m) => m >= -EPSILON).length;
+  const pValue = Math.min(1, (atOrAbove + 1) / (means.length + 1) / alphaShare);
+  const outcome = pValue <= ALPHA && -delta > tolerance + EPSILON ? "regression" : low > -tolerance - EPSILON ? "no-regression" : "inconclusive";
   return { ...base, outcome, low, high, pValue };
 }
 

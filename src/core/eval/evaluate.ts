@@ -9,8 +9,10 @@ import type { Prompt } from "../prompts/model.js";
 import { renderMessages } from "../prompts/render.js";
 import { toolDefinitions, type ToolDefinition } from "../prompts/tools.js";
 import type { ModelRequest } from "../providers/port.js";
+import type { SpendCap } from "../providers/spend-cap.js";
 import { buildScorers, combineScores, scoreOutput, type Embedder, type Judge, type Scorer } from "../scorers/index.js";
 import type { CaseResult, ScoreResult, Side, SideResult } from "./model.js";
+import { requestKey } from "./request-key.js";
 import type { Runner, RunOutcome } from "./runner.js";
 import { summarizeSide } from "./stats.js";
 
@@ -18,6 +20,8 @@ import { summarizeSide } from "./stats.js";
 export interface ModelAccess {
   runner: Runner;
   embed?: Embedder;
+  /** The run's spending cap, when one is set: adaptive repeats buy no samples it cannot pay for. */
+  spendCap?: SpendCap;
 }
 
 export interface SideRun {
@@ -66,8 +70,19 @@ export const STAGE_CASES = 2500;
 /** Cases scored at once: scorers may call a judge model, whose requests the runner limits. */
 const SCORING_WINDOW = 256;
 
-export async function evaluateSides(runs: readonly SideRun[], access: ModelAccess, settings: EvalSettings): Promise<SideEvaluation[]> {
-  const repeats = Math.max(1, settings.repeats);
+/**
+ * Evaluates every side run. `samples` picks repeat indices other than the first pass's
+ * `0 .. providers.repeats - 1`: adaptive repeats (adaptive.ts) ask for the next ones, which are
+ * distinct requests (the repeat index is part of the request key) cached like any other.
+ */
+export async function evaluateSides(
+  runs: readonly SideRun[],
+  access: ModelAccess,
+  settings: EvalSettings,
+  samples: { fromRepeat: number; toRepeat: number } = { fromRepeat: 0, toRepeat: settings.repeats },
+): Promise<SideEvaluation[]> {
+  const first = Math.max(0, samples.fromRepeat);
+  const repeats = Math.max(1, samples.toRepeat - first);
   const needed = Math.min(repeats, settings.passThreshold ?? repeats);
   const prepared = runs.map((run) => prepareRun(run, access, settings));
   const results: CaseResult[][] = runs.map(() => []);
@@ -75,7 +90,7 @@ export async function evaluateSides(runs: readonly SideRun[], access: ModelAcces
 
   const send = (start: number) => {
     const requests: ModelRequest[] = [];
-    const planned = prepared.map((p) => p.run.golden.cases.slice(start, start + STAGE_CASES).map((golden) => planCase(golden, p, repeats, requests)));
+    const planned = prepared.map((p) => p.run.golden.cases.slice(start, start + STAGE_CASES).map((golden) => planCase(golden, p, first, repeats, requests)));
     return { planned, outcomes: access.runner.run(requests) };
   };
   let stage = send(0);
@@ -110,29 +125,56 @@ function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): 
   return { run, model, tools, scorers: built.scorers, scorerProblems: built.diagnostics.map((d) => `${d.evaluator}: ${d.message}`), judge };
 }
 
-function planCase(golden: GoldenCase, plan: PreparedRun, repeats: number, requests: ModelRequest[]): PlannedCase {
-  const { run, model, tools } = plan;
-  if (model === undefined) return { golden, requestIndex: [], renderError: "the prompt names no model and providers.defaultModel is not set" };
+function planCase(golden: GoldenCase, plan: PreparedRun, first: number, repeats: number, requests: ModelRequest[]): PlannedCase {
+  const request = caseRequest(plan.run, golden, plan.model, plan.tools);
+  if ("renderError" in request) return { golden, requestIndex: [], renderError: request.renderError };
+  const requestIndex: number[] = [];
+  for (let repeat = first; repeat < first + repeats; repeat++) {
+    requestIndex.push(requests.length);
+    requests.push({ ...request, repeat });
+  }
+  return { golden, requestIndex };
+}
+
+/** The model request of one case on one side (its first repeat), or why it cannot be built. */
+function caseRequest(run: SideRun, golden: GoldenCase, model: string | undefined, tools: ToolDefinition[]): ModelRequest | { renderError: string } {
+  if (model === undefined) return { renderError: "the prompt names no model and providers.defaultModel is not set" };
   let messages;
   try {
     messages = renderMessages(run.prompt, golden.vars, run.partials);
   } catch (error) {
-    return { golden, requestIndex: [], renderError: error instanceof Error ? error.message : String(error) };
+    return { renderError: error instanceof Error ? error.message : String(error) };
   }
-  const requestIndex: number[] = [];
-  for (let repeat = 0; repeat < repeats; repeat++) {
-    requestIndex.push(requests.length);
-    requests.push({
-      model,
-      messages,
-      parameters: run.prompt.parameters,
-      ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
-      ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
-      ...(tools.length > 0 ? { tools } : {}),
-      repeat,
-    });
-  }
-  return { golden, requestIndex };
+  return {
+    model,
+    messages,
+    parameters: run.prompt.parameters,
+    ...(run.prompt.responseFormat ? { responseFormat: run.prompt.responseFormat } : {}),
+    ...(run.prompt.jsonSchema !== undefined ? { jsonSchema: run.prompt.jsonSchema } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    repeat: 0,
+  };
+}
+
+/**
+ * Ids of the cases whose base and head requests differ. The others send one request for both
+ * sides, so their samples are the same answers and their delta is 0 however often they are
+ * sampled: adaptive repeats leave them alone.
+ */
+export function distinctCases(base: SideRun, head: SideRun, settings: Pick<EvalSettings, "defaultModel">): string[] {
+  const key = (run: SideRun, golden: GoldenCase) => {
+    const request = caseRequest(run, golden, run.prompt.model ?? settings.defaultModel, toolDefinitions(run.prompt.tools).tools);
+    return "renderError" in request ? undefined : requestKey(request);
+  };
+  const baseCases = new Map(base.golden.cases.map((c) => [c.id, c]));
+  return head.golden.cases.flatMap((c) => {
+    const other = baseCases.get(c.id);
+    if (!other) return [];
+    const headKey = key(head, c);
+    const baseKey = key(base, other);
+    // A case that cannot be rendered on a side has no samples to add.
+    return headKey !== undefined && baseKey !== undefined && headKey !== baseKey ? [c.id] : [];
+  });
 }
 
 /** Scores a stage's cases of one side, a bounded number at a time, in order. */

@@ -3,7 +3,7 @@
 // completely gives neutral with the reason; only a complete, passing evaluation gives success.
 
 import type { GateConfig } from "../config/model.js";
-import { holm, judgeDelta, judgeLevel } from "./decision.js";
+import { holm, judgeDelta, judgeLevel, judgePairedDeltas } from "./decision.js";
 import type { CaseResult, Conclusion, DeltaJudgement, GateFinding, PromptComparison, Verdict } from "./model.js";
 import { caseErrored, isScored, mean } from "./stats.js";
 
@@ -27,12 +27,13 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   const reasons: string[] = [];
   for (const provider of context.unreachable ?? []) reasons.push(`Provider unreachable: ${provider}`);
 
-  const judgements = judgeAll(comparisons, gates);
+  const judgements = judgeDeltas(comparisons, gates);
+  const passRateJudgements = judgePassRateDrops(comparisons, gates);
   const inconclusiveReasons: string[] = [];
   for (const comparison of comparisons) {
     // A deleted prompt has nothing left to hold to a bar.
     if (comparison.change === "removed") continue;
-    checkPrompt(comparison, gates, judgements[comparison.promptId], findings, reasons, inconclusiveReasons);
+    checkPrompt(comparison, gates, { score: judgements[comparison.promptId], passRate: passRateJudgements[comparison.promptId] }, findings, reasons, inconclusiveReasons);
   }
 
   const gateFailed = findings.some((f) => !f.passed);
@@ -58,32 +59,63 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
 
 /**
  * The delta judgements of every prompt the maxRegression gate applies to, corrected together:
- * the review's verdict is one decision over all of them.
+ * the review's verdict is one decision over all of them. Adaptive repeats (adaptive.ts) call it
+ * after each stage to see which prompts are still inconclusive.
  */
-function judgeAll(comparisons: PromptComparison[], gates: GateConfig): Record<string, DeltaJudgement> {
+export function judgeDeltas(comparisons: readonly PromptComparison[], gates: GateConfig): Record<string, DeltaJudgement> {
   if (gates.maxRegression === undefined || !gates.ignoreNoise) return {};
+  const tolerance = gates.maxRegression;
+  return corrected(comparisons, (comparison) => judgeDelta(comparison, tolerance));
+}
+
+/**
+ * The pass-rate delta (`maxPassRateDrop`) judged like the score delta, on each case's pass (1 or
+ * 0) on both sides, and corrected across prompts as its own family. A case's pass is decided by
+ * its planned `providers.repeats` samples, so adaptive repeats do not move it and this judgement
+ * takes its look's full error rate.
+ */
+function judgePassRateDrops(comparisons: readonly PromptComparison[], gates: GateConfig): Record<string, DeltaJudgement> {
+  const tolerance = gates.maxPassRateDrop;
+  if (tolerance === undefined || !gates.ignoreNoise) return {};
+  return corrected(comparisons, (comparison) => judgePairedDeltas(passDeltas(comparison), tolerance, { seed: `${comparison.promptId}:pass-rate` }));
+}
+
+function corrected(comparisons: readonly PromptComparison[], judge: (c: PromptComparison) => DeltaJudgement | undefined): Record<string, DeltaJudgement> {
   const judged: { promptId: string; judgement: DeltaJudgement }[] = [];
   for (const comparison of comparisons) {
     if (comparison.change === "removed" || !comparison.head) continue;
-    const judgement = judgeDelta(comparison, gates.maxRegression);
+    const judgement = judge(comparison);
     if (judgement) judged.push({ promptId: comparison.promptId, judgement });
   }
-  const corrected = holm(judged.map((j) => j.judgement));
-  return Object.fromEntries(judged.map((j, i) => [j.promptId, corrected[i]]));
+  const after = holm(judged.map((j) => j.judgement));
+  return Object.fromEntries(judged.map((j, i) => [j.promptId, after[i]]));
+}
+
+/** Head pass minus base pass (1, 0 or -1) of each case scored on both sides. */
+function passDeltas(comparison: PromptComparison): number[] {
+  return comparison.cases.flatMap((c) => (c.delta === undefined || !c.base || !c.head ? [] : [(c.head.pass ? 1 : 0) - (c.base.pass ? 1 : 0)]));
 }
 
 function checkPrompt(
   comparison: PromptComparison,
   gates: GateConfig,
-  judgement: DeltaJudgement | undefined,
+  judged: { score?: DeltaJudgement; passRate?: DeltaJudgement },
   findings: GateFinding[],
   reasons: string[],
   inconclusiveReasons: string[],
 ): void {
   const { promptId, head, base } = comparison;
+  const judgement = judged.score;
   const add = (gate: string, passed: boolean, message: string, inconclusive = false) =>
     findings.push(inconclusive ? { promptId, gate, passed, message, inconclusive } : { promptId, gate, passed, message });
   const caseCount = head?.cases.length ?? 0;
+  const inconclusive = (gate: string, message: string) => {
+    add(gate, gates.onInconclusive !== "fail", message, true);
+    if (gates.onInconclusive === "neutral") {
+      reasons.push(`${promptId}: ${message}`);
+      inconclusiveReasons.push(message);
+    }
+  };
 
   if (gates.requireGolden) {
     add("requireGolden", caseCount > 0, caseCount > 0 ? `${caseCount} golden case${plural(caseCount)}` : "changed prompt has no golden cases");
@@ -115,12 +147,7 @@ function checkPrompt(
     if (j.outcome === "meets") add(gate, true, `${label} ${show(j.value)} >= minimum ${show(minimum)}${bounds}`);
     else if (j.outcome === "below") add(gate, false, `${label} ${show(j.value)} < minimum ${show(minimum)}${bounds}`);
     else {
-      const message = `inconclusive: ${label} ${show(j.value)}; can't rule out being below the minimum ${show(minimum)}; add cases or repeats${bounds}`;
-      add(gate, gates.onInconclusive !== "fail", message, true);
-      if (gates.onInconclusive === "neutral") {
-        reasons.push(`${promptId}: ${message}`);
-        inconclusiveReasons.push(message);
-      }
+      inconclusive(gate, `inconclusive: ${label} ${show(j.value)}; can't rule out being below the minimum ${show(minimum)}; add cases or repeats${bounds}`);
     }
   };
 
@@ -143,16 +170,29 @@ function checkPrompt(
       const passed = drop <= gates.maxRegression + EPSILON;
       add("maxRegression", passed, passed ? `score delta ${delta} within the allowed regression of ${allowed}` : `score dropped by ${fmt(drop)} (more than ${allowed})${intervalText(comparison)}`);
     } else if (judgement.outcome === "regression") {
-      add("maxRegression", false, `regression: score dropped by ${fmt(drop)}, more than the allowed ${allowed} beyond doubt${boundsText(judgement)}`);
+      add("maxRegression", false, `regression: score dropped by ${fmt(drop)}, a drop the evidence shows, more than the allowed ${allowed}${boundsText(judgement)}`);
     } else if (judgement.outcome === "no-regression") {
       add("maxRegression", true, `no regression shown: score delta ${delta}, a drop over ${allowed} is ruled out${boundsText(judgement)}`);
     } else {
-      const message = `inconclusive: score delta ${delta}; can't rule out a drop of up to ${fmt(Math.max(0, -judgement.low))} (allowed ${allowed}); add cases or repeats${boundsText(judgement)}`;
-      add("maxRegression", gates.onInconclusive !== "fail", message, true);
-      if (gates.onInconclusive === "neutral") {
-        reasons.push(`${promptId}: ${message}`);
-        inconclusiveReasons.push(message);
-      }
+      inconclusive("maxRegression", `inconclusive: score delta ${delta}; can't rule out a drop of up to ${fmt(Math.max(0, -judgement.low))} (allowed ${allowed}); add cases or repeats${boundsText(judgement)}`);
+    }
+  }
+
+  if (gates.maxPassRateDrop !== undefined && base?.passRate !== undefined && head.passRate !== undefined) {
+    const allowed = percent(gates.maxPassRateDrop);
+    const change = `pass rate ${percent(base.passRate)} → ${percent(head.passRate)}`;
+    const j = judged.passRate;
+    if (!gates.ignoreNoise) {
+      const passed = base.passRate - head.passRate <= gates.maxPassRateDrop + EPSILON;
+      add("maxPassRateDrop", passed, `${change}, ${passed ? "within" : "a larger drop than"} the allowed ${allowed}`);
+    } else if (!j) {
+      reasons.push(`${promptId}: maxPassRateDrop cannot be checked: no case was scored on both sides`);
+    } else if (j.outcome === "regression") {
+      add("maxPassRateDrop", false, `regression: ${change}, a drop the evidence shows, more than the allowed ${allowed}${boundsText(j, percentSigned)}`);
+    } else if (j.outcome === "no-regression") {
+      add("maxPassRateDrop", true, `no regression shown: ${change}, a drop over ${allowed} is ruled out${boundsText(j, percentSigned)}`);
+    } else {
+      inconclusive("maxPassRateDrop", `inconclusive: ${change}; can't rule out a drop of up to ${percent(Math.max(0, -j.low))} (allowed ${allowed}); add cases${boundsText(j, percentSigned)}`);
     }
   }
 
@@ -229,13 +269,17 @@ function title(
  * gates are configured and none applied, they are the ones that compare with a base.
  */
 function ungatedText(gates: GateConfig): string {
-  const needBase = (["maxRegression", "maxCostIncrease"] as const).filter((g) => gates[g] !== undefined);
+  const needBase = (["maxRegression", "maxPassRateDrop", "maxCostIncrease"] as const).filter((g) => gates[g] !== undefined);
   if (needBase.length === 0) return "no gates configured";
   return `no gates configured for a single revision (${needBase.join(" and ")} ${needBase.length === 1 ? "compares" : "compare"} with a base)`;
 }
 
-function boundsText(judgement: DeltaJudgement): string {
-  return ` [one-sided 95% bounds ${signed(judgement.low)} to ${signed(judgement.high)}]`;
+function boundsText(judgement: DeltaJudgement, show: (value: number) => string = signed): string {
+  return ` [one-sided ${percent(judgement.level)} bounds ${show(judgement.low)} to ${show(judgement.high)}]`;
+}
+
+function percentSigned(value: number): string {
+  return `${value > 0 ? "+" : ""}${percent(value)}`;
 }
 
 function intervalText(comparison: PromptComparison): string {

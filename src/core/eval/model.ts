@@ -97,6 +97,11 @@ export interface PromptComparison {
   withinNoise?: boolean;
   /** Either side samples at a temperature above 0: one sample's flip is chance as often as not. */
   sampled?: boolean;
+  /**
+   * Set when the prompt is judged in stages (adaptive repeats): the look whose data this is, of
+   * how many planned, and the share of the error rate that look may spend (see adaptive.ts).
+   */
+  sequential?: { look: number; looks: number; alphaShare: number };
   costDeltaUsd?: number;
   latencyP50DeltaMs?: number;
   /** Case ids present on the base golden set but missing on the head. */
@@ -116,23 +121,27 @@ export interface GateFinding {
 
 /**
  * A prompt's score delta judged against the allowed drop (`gates.maxRegression`):
- * `regression` when the evidence shows a drop larger than the tolerance (after the correction
- * across the review's prompts), `no-regression` when the one-sided bound rules such a drop out,
+ * `regression` when the evidence shows a drop (after the correction across the review's prompts)
+ * and the estimated drop is larger than the tolerance, `no-regression` when the one-sided bound rules such a drop out,
  * `inconclusive` when neither: a drop of up to `-low` cannot be ruled out.
  */
 export interface DeltaJudgement {
   outcome: "regression" | "no-regression" | "inconclusive";
   delta: number;
   tolerance: number;
-  /** One-sided 95 % bounds of the true delta. */
+  /** One-sided bounds of the true delta, each at `level` (0.95 for a prompt judged in one look). */
   low: number;
   high: number;
-  /** Chance of a delta this low if the true drop were only the tolerance (before correction). */
+  level: number;
+  /**
+   * Chance of a delta this low if there were no drop, divided by the share of the error rate the
+   * deciding look may spend (before the correction across prompts).
+   */
   pValue: number;
   /** Cases scored on both sides, and samples per case and side. */
   cases: number;
   repeats: number;
-  /** A drop this large is seen 4 times in 5 at this size; smaller ones may go unseen. */
+  /** A drop this large is called a regression 4 times in 5 at this size; smaller ones may go unseen. */
   minDetectableDrop: number;
 }
 

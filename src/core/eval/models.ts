@@ -70,5 +70,5 @@ export function createModelAccess(options: ModelAccessOptions): ModelAccess {
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  return { runner };
+  return { runner, ...(options.spendCap ? { spendCap: options.spendCap } : {}) };
 }

@@ -68,6 +68,8 @@ export interface ReviewJsonPrompt {
   withinNoise: boolean | null;
   /** The delta judged against `gates.maxRegression`; null when that gate did not judge it. */
   judgement: DeltaJudgement | null;
+  /** For a prompt judged in stages (adaptive repeats): the look it stopped at, of how many, and that look's share of the error rate. */
+  sequential: { look: number; looks: number; alphaShare: number } | null;
   costDeltaUsd: number | null;
   latencyP50DeltaMs: number | null;
   base: ReviewJsonSide | null;
@@ -144,6 +146,7 @@ function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf:
     interval: p.interval ? { low: p.interval.low, high: p.interval.high, level: p.interval.level } : null,
     withinNoise: p.withinNoise ?? null,
     judgement: judgement ? { ...judgement } : null,
+    sequential: p.sequential ? { ...p.sequential } : null,
     costDeltaUsd: p.costDeltaUsd ?? null,
     latencyP50DeltaMs: p.latencyP50DeltaMs ?? null,
     base: side(p.base),

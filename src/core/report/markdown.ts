@@ -110,7 +110,7 @@ export function summaryTable(result: ReviewResult): string {
   const judged = Object.keys(result.verdict.judgements ?? {}).length;
   if (judged > 0) {
     lines.push(
-      `${plural(judged, "prompt")} compared. Δ score shows the interval whose ends are one-sided 95% bounds; a regression is called only when the drop beyond the allowed one holds across all of them together (Holm, 5% family-wise).`,
+      `${plural(judged, "prompt")} compared. Δ score shows the interval whose ends are one-sided 95% bounds (narrower shares of the 5% for a prompt sampled again in stages); a regression is called only when a drop holds across all of them together (Holm, 5% family-wise) and is larger than the allowed one.`,
     );
   }
   return lines.join("\n\n");
@@ -191,7 +191,10 @@ function promptHeading(result: ReviewResult, c: PromptComparison, diagnostics: r
     );
   }
   const judgement = result.verdict.judgements?.[c.promptId];
-  if (judgement) lines.push("", `**Score delta:** ${OUTCOME_LABEL[judgement.outcome]} · ${detectableDropLine(judgement)}`);
+  if (judgement) {
+    const staged = c.sequential && c.sequential.look > 1 ? ` · sampled again in ${plural(c.sequential.look - 1, "stage")} (adaptive repeats)` : "";
+    lines.push("", `**Score delta:** ${OUTCOME_LABEL[judgement.outcome]} · ${detectableDropLine(judgement)}${staged}`);
+  }
   const removed = removedCaseIds(c);
   if (removed.length > 0) {
     const listed = removed.slice(0, MAX_LISTED).map((id) => inlineCode(id, { maxLength: 120 }));

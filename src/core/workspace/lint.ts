@@ -183,12 +183,15 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
   const tagProblem = idTagProblem(prompt.id, config.versioning.tag);
   if (tagProblem) at(prompt.positions.id, 1, "error", "invalid-tag-id", tagProblem);
 
-  // One sample per case at a sampling temperature: most case flips between base and head are
-  // chance, and a real drop of a few points cannot be told from them.
+  // One sample per case at a sampling temperature, and no adaptive repeats to add more where the
+  // first pass is ambiguous: most case flips between base and head are chance, and a real drop of
+  // a few points cannot be told from them.
   const temperature = prompt.parameters.temperature;
-  if (golden && golden.cases.length > 0 && typeof temperature === "number" && temperature > 0 && config.providers.repeats === 1) {
+  const { gates } = config;
+  const adaptive = gates.adaptive !== false && gates.maxRepeats > config.providers.repeats && gates.maxRegression !== undefined && gates.ignoreNoise;
+  if (golden && golden.cases.length > 0 && typeof temperature === "number" && temperature > 0 && config.providers.repeats === 1 && !adaptive) {
     at(prompt.positions.model, 1, "warning", "single-sample",
-      `temperature ${temperature} with one sample per case: score deltas are mostly sampling noise; set providers.repeats (3 or more) or temperature 0`);
+      `temperature ${temperature} with one sample per case and gates.adaptive off: score deltas are mostly sampling noise; turn on gates.adaptive, set providers.repeats (3 or more) or temperature 0`);
   }
 
   return out;

@@ -54,6 +54,17 @@ describe("loadConfig", () => {
     expect(typo.diagnostics.map((d) => [d.line, d.rule])).toEqual([[2, expect.any(String)]]);
   });
 
+  it("reads adaptive repeats (auto by default, up to 5 samples) and the pass-rate delta gate", () => {
+    expect(DEFAULT_CONFIG.gates).toMatchObject({ adaptive: "auto", maxRepeats: 5 });
+    expect(DEFAULT_CONFIG.gates.maxPassRateDrop).toBeUndefined();
+    const { config, diagnostics } = loadConfig("gates:\n  adaptive: false\n  maxRepeats: 8\n  maxPassRateDrop: 0.1\n");
+    expect(diagnostics).toEqual([]);
+    expect(config.gates).toMatchObject({ adaptive: false, maxRepeats: 8, maxPassRateDrop: 0.1 });
+    expect(loadConfig("gates:\n  adaptive: true\n").config.gates.adaptive).toBe(true);
+    const bad = loadConfig("gates:\n  adaptive: sometimes\n  maxRepeats: 0\n");
+    expect(bad.diagnostics.map((d) => `${d.line}: ${d.rule}`)).toEqual(["2: config-schema", "3: config-schema"]);
+  });
+
   it("does not share objects with DEFAULT_CONFIG", () => {
     const { config } = loadConfig(undefined);
     config.prompts.include.push("x");

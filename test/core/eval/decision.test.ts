@@ -11,7 +11,7 @@ function compare(promptId: string, base: number[], head: number[]) {
 }
 
 const judged = (pValue: number, outcome: DeltaJudgement["outcome"] = "regression"): DeltaJudgement => ({
-  outcome, delta: -0.2, tolerance: 0.05, low: -0.3, high: -0.1, pValue, cases: 100, repeats: 1, minDetectableDrop: 0.2,
+  outcome, delta: -0.2, tolerance: 0.05, low: -0.3, high: -0.1, pValue, cases: 100, repeats: 1, minDetectableDrop: 0.2, level: 0.95,
 });
 
 describe("judgeDelta", () => {
@@ -35,6 +35,32 @@ describe("judgeDelta", () => {
     expect(j.low).toBeLessThan(-0.05);
     expect(j.pValue).toBeGreaterThan(ALPHA);
     expect(j.minDetectableDrop).toBeGreaterThan(0.3);
+  });
+
+  it("calls a shown drop larger than the tolerance a regression, though its interval reaches inside the tolerance", () => {
+    // 4 of 50 cases fail on the head only: a drop of 0.08, shown (no resample of 50 misses all
+    // four often), but a true drop under 0.05 is not ruled out.
+    const j = judgeDelta(compare("p", Array(50).fill(1), [0, 0, 0, 0, ...Array(46).fill(1)]), 0.05)!;
+    expect(j.outcome).toBe("regression");
+    expect(j.pValue).toBeLessThanOrEqual(ALPHA);
+    expect(j.high).toBeGreaterThan(-0.05);
+  });
+
+  it("is inconclusive on a shown drop no larger than the tolerance that a larger one could hide behind", () => {
+    const j = judgeDelta(compare("p", Array(100).fill(1), [0, 0, 0, 0, ...Array(96).fill(1)]), 0.05)!;
+    expect(j.pValue).toBeLessThanOrEqual(ALPHA);
+    expect(j.outcome).toBe("inconclusive");
+    expect(j.low).toBeLessThan(-0.05);
+  });
+
+  it("judges a look of a staged prompt at its share of the error rate", () => {
+    const c = compare("p", Array(50).fill(1), [0, 0, 0, 0, ...Array(46).fill(1)]);
+    const whole = judgeDelta(c, 0.05)!;
+    const share = judgeDelta(c, 0.05, 0.2)!;
+    expect(share.level).toBeCloseTo(0.99, 12);
+    expect(share.pValue).toBeCloseTo(whole.pValue / 0.2, 12);
+    expect(share.outcome).toBe("inconclusive");
+    expect(share.low).toBeLessThan(whole.low);
   });
 
   it("cannot clear or convict a prompt on one paired case", () => {

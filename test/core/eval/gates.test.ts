@@ -111,6 +111,24 @@ describe("decideVerdict", () => {
     expect(pointwise.findings.find((f) => f.gate === "minPassRate")).toMatchObject({ passed: true, message: "head pass rate 82.5% >= minimum 80%" });
   });
 
+  it("judges the pass-rate delta with its own interval when maxPassRateDrop is set", () => {
+    const passes = (...values: boolean[]): CaseSpec[] => values.map((pass) => ({ score: 0.7, pass }));
+    const all = Array(40).fill(true);
+    const dropped = compare("summary", passes(...all), passes(...all.map((_, i) => i % 4 !== 0)));
+    const failed = decideVerdict([dropped], gates({ maxPassRateDrop: 0.05 }), clean);
+    expect(failed.conclusion).toBe("failure");
+    expect(failed.findings).toContainEqual(expect.objectContaining({ gate: "maxPassRateDrop", passed: false, message: expect.stringMatching(/^regression: pass rate 100% → 75%, a drop the evidence shows, more than the allowed 5% \[one-sided 95% bounds -\d+(\.\d)?% to -\d+(\.\d)?%\]$/) }));
+    // The score did not move: only the pass-rate gate sees the drop.
+    expect(failed.findings.find((f) => f.gate === "maxRegression")?.passed).toBe(true);
+
+    const same = compare("summary", passes(...all), passes(...all));
+    expect(decideVerdict([same], gates({ maxPassRateDrop: 0.05 }), clean).findings).toContainEqual(expect.objectContaining({ gate: "maxPassRateDrop", passed: true, message: expect.stringMatching(/^no regression shown: pass rate 100% → 100%/) }));
+
+    const one = compare("summary", passes(...all), passes(false, ...all.slice(1)));
+    expect(decideVerdict([one], gates({ maxPassRateDrop: 0.05 }), clean).findings).toContainEqual(expect.objectContaining({ gate: "maxPassRateDrop", inconclusive: true }));
+    expect(decideVerdict([one], gates({ maxPassRateDrop: 0.05, ignoreNoise: false }), clean).findings).toContainEqual(expect.objectContaining({ gate: "maxPassRateDrop", passed: true }));
+  });
+
   it("says maxCostIncrease was not checked when the base has no known cost", () => {
     const unpricedBase: CaseSpec[] = [{ score: 1, costUsd: 0 }];
     const pricedHead: CaseSpec[] = [{ score: 1, costUsd: 0.002 }];

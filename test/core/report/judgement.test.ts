@@ -61,6 +61,25 @@ describe("the delta judgement in every report", () => {
   });
 });
 
+describe("a prompt judged in stages", () => {
+  it("says how many stages sampled it again, and gives the look in JSON and the look's level in the gate", () => {
+    const path = "prompts/support/summary.prompt.yml";
+    const base = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0 : 1));
+    const head = base.map((v, i) => (i % 5 === 1 ? 1 - v : v));
+    const side = (name: "base" | "head", values: number[]) =>
+      summarizeSide(name, path, values.map((score, i) => ({ ...caseResult(name, `c${i}`, { score }), repeats: 3, passes: Math.round(score * 3) })));
+    const sequential = { look: 2, looks: 3, alphaShare: 0.2 };
+    const comparison = comparePrompt({ promptId: "support/summary", path, change: "modified", sampled: true, sequential, base: side("base", base), head: side("head", head) });
+    const result = review([comparison], { verdict: decideVerdict([comparison], DEFAULT_CONFIG.gates, { lintErrors: 0 }) });
+    const md = renderComment(result);
+    expect(md).toMatch(/\*\*Score delta:\*\* inconclusive · 40 cases × 3 samples: .* · sampled again in 1 stage \(adaptive repeats\)/);
+    expect(md).toContain("[one-sided 99% bounds");
+    expect(toReviewJson(result).prompts[0].sequential).toEqual(sequential);
+    // The table's interval has the look's level too: each end at 1 - 0.05 × 0.2.
+    expect(comparison.interval?.level).toBeCloseTo(0.98, 10);
+  });
+});
+
 describe("per-case changes of a sampled prompt", () => {
   const path = "prompts/support/summary.prompt.yml";
   const build = (base: number[], head: number[], repeats = 1) => {

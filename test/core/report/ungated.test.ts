@@ -20,7 +20,7 @@ function failingEval(gates: GateConfig): ReviewResult {
   return { baseRef: "working tree", headRef: "working tree", comparisons, diagnostics: [], verdict, diffs: {}, stats: { requestsSent: 3, cacheHits: 0, durationMs: 5 } };
 }
 
-const NO_GATES: GateConfig = { requireGolden: false, ignoreNoise: true, onInconclusive: "neutral" };
+const NO_GATES: GateConfig = { requireGolden: false, ignoreNoise: true, onInconclusive: "neutral", adaptive: "auto", maxRepeats: 5 };
 
 describe("a review no gate judged", () => {
   it.each([

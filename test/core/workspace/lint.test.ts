@@ -34,15 +34,21 @@ describe("lintWorkspace", () => {
     expect(await lint({ "prompts/summary.prompt.yml": summary(), "prompts/summary.golden.jsonl": golden })).toEqual([]);
   });
 
-  it("warns when a sampled prompt is judged on one sample per case", async () => {
+  it("warns when a sampled prompt is judged on one sample per case with adaptive repeats off", async () => {
     const sampled = summary().replace("model: openai/gpt-4o-mini", "model: openai/gpt-4o-mini\nmodelParameters:\n  temperature: 0.7");
-    expect(await lint({ "prompts/summary.prompt.yml": sampled, "prompts/summary.golden.jsonl": golden })).toEqual([
-      "prompts/summary.prompt.yml:2:1: warning: temperature 0.7 with one sample per case: score deltas are mostly sampling noise; set providers.repeats (3 or more) or temperature 0 [single-sample]",
+    const files = { "prompts/summary.prompt.yml": sampled, "prompts/summary.golden.jsonl": golden };
+    const fixed = { ...DEFAULT_CONFIG, gates: { ...DEFAULT_CONFIG.gates, adaptive: false } };
+    expect(await lint(files, fixed)).toEqual([
+      "prompts/summary.prompt.yml:2:1: warning: temperature 0.7 with one sample per case and gates.adaptive off: score deltas are mostly sampling noise; turn on gates.adaptive, set providers.repeats (3 or more) or temperature 0 [single-sample]",
     ]);
-    const repeated = { ...DEFAULT_CONFIG, providers: { ...DEFAULT_CONFIG.providers, repeats: 3 } };
-    expect(await lint({ "prompts/summary.prompt.yml": sampled, "prompts/summary.golden.jsonl": golden }, repeated)).toEqual([]);
+    // Adaptive repeats (on by default) buy more samples where the first pass is ambiguous.
+    expect(await lint(files)).toEqual([]);
+    const capped = { ...DEFAULT_CONFIG, gates: { ...DEFAULT_CONFIG.gates, maxRepeats: 1 } };
+    expect(await lint(files, capped)).toHaveLength(1);
+    const repeated = { ...fixed, providers: { ...DEFAULT_CONFIG.providers, repeats: 3 } };
+    expect(await lint(files, repeated)).toEqual([]);
     const greedy = sampled.replace("temperature: 0.7", "temperature: 0");
-    expect(await lint({ "prompts/summary.prompt.yml": greedy, "prompts/summary.golden.jsonl": golden })).toEqual([]);
+    expect(await lint({ "prompts/summary.prompt.yml": greedy, "prompts/summary.golden.jsonl": golden }, fixed)).toEqual([]);
   });
 
   it("reports undeclared variables as errors and unused ones as warnings, at their lines", async () => {
