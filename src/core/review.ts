@@ -121,6 +121,10 @@ async function evaluateAndCompare(
   return runs.map(({ prompt, head: h, base: b }) => {
     const headGolden = prompt.head ? head.golden.get(prompt.path) : undefined;
     const baseGolden = prompt.base ? base.golden.get(prompt.previousPath ?? prompt.path) : undefined;
+    const sides = [b, h].flatMap((i) => (i === undefined ? [] : [evaluations[i]!.result]));
+    // Where each listed case is defined (a large set lists only some), and which base cases the head dropped.
+    const listed = new Set(sides.flatMap((side) => side.cases.map((c) => c.caseId)));
+    const headIds = new Set(headGolden?.cases.map((c) => c.id));
     return comparePrompt({
       promptId: prompt.id,
       path: prompt.path,
@@ -129,8 +133,8 @@ async function evaluateAndCompare(
       sampled: [prompt.base, prompt.head].some((p) => typeof p?.parameters.temperature === "number" && p.parameters.temperature > 0),
       ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
       ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
-      baseCaseIds: baseGolden?.cases.map((c) => c.id) ?? [],
-      cases: new Map((headGolden?.cases ?? []).map((c) => [c.id, { source: c.source, vars: c.vars }])),
+      baseCaseIds: (baseGolden?.cases ?? []).flatMap((c) => (headIds.has(c.id) ? [] : [c.id])),
+      cases: new Map((headGolden?.cases ?? []).flatMap((c) => (listed.has(c.id) ? [[c.id, { source: c.source, vars: c.vars }] as const] : []))),
     });
   });
 }

@@ -27,7 +27,7 @@ export interface Workspace {
   golden: Map<string, GoldenSet>;
   /** Prompt path -> the golden file that was found for it. */
   goldenPaths: Map<string, string>;
-  /** Text of every prompt, partial and golden file read, by path (for diffs). */
+  /** Text of every prompt and partial file read, by path (for diffs); golden sets are kept as cases only. */
   sources: Map<string, string>;
   /** Problems found while reading: parse errors, unreadable files, bad golden rows. */
   diagnostics: Diagnostic[];
@@ -121,7 +121,6 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
       parsedGolden.set(file, undefined);
       continue;
     }
-    ws.sources.set(file, blob.text);
     const { set, diagnostics } = parseGoldenFile(file, blob.text);
     ws.diagnostics.push(...diagnostics);
     parsedGolden.set(file, set);

@@ -3,7 +3,7 @@
 // prompts of one review so that many harmless prompts do not add up to a red review.
 
 import type { DeltaJudgement, PromptComparison } from "./model.js";
-import { bootstrapMeans, percentile, seededRandom, standardDeviation } from "./stats.js";
+import { bootstrapMeans, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
 
 /**
  * Error rate of each one-sided decision, and of the review's "regression" verdict across its
@@ -27,10 +27,11 @@ const EPSILON = 1e-9;
  * `-tolerance`. Seeded by the prompt id like the reported interval, so a rerun agrees.
  */
 export function judgeDelta(comparison: PromptComparison, tolerance: number): DeltaJudgement | undefined {
-  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
+  const deltas = pairedDeltas(comparison);
   if (deltas.length === 0) return undefined;
   const scored = comparison.cases.filter((c) => c.delta !== undefined);
-  const repeats = Math.max(1, ...scored.map((c) => Math.min(c.head?.repeats ?? 1, c.base?.repeats ?? 1)));
+  const folded = comparison.folded?.deltas.length ? Math.min(comparison.head?.folded?.repeats ?? 1, comparison.base?.folded?.repeats ?? 1) : 1;
+  const repeats = Math.max(1, folded, ...scored.map((c) => Math.min(c.head?.repeats ?? 1, c.base?.repeats ?? 1)));
   const delta = deltas.reduce((a, b) => a + b, 0) / deltas.length;
   const standardError = standardDeviation(deltas) / Math.sqrt(deltas.length);
   const base = { delta, tolerance, cases: deltas.length, repeats, minDetectableDrop: Math.min(1, tolerance + DETECTABLE_Z * standardError) };

@@ -11,7 +11,7 @@ import type { ModelRequest } from "../providers/port.js";
 import { buildScorers, combineScores, scoreOutput, type Embedder, type Judge, type Scorer } from "../scorers/index.js";
 import type { CaseResult, ScoreResult, Side, SideResult } from "./model.js";
 import type { Runner, RunOutcome } from "./runner.js";
-import { summarizeSide } from "./stats.js";
+import { foldCases, summarizeSide } from "./stats.js";
 
 /** How the core reaches models: built by the host from the config, its environment and a cache. */
 export interface ModelAccess {
@@ -67,7 +67,8 @@ export async function evaluateSides(runs: readonly SideRun[], access: ModelAcces
   const repeats = Math.max(1, settings.repeats);
   const needed = Math.min(repeats, settings.passThreshold ?? repeats);
   const prepared = runs.map((run) => prepareRun(run, access, settings));
-  const results: CaseResult[][] = runs.map(() => []);
+  // Results are kept or folded as each stage is scored, so a large set never holds them all.
+  const fold = foldCases(runs.map((run) => run.golden));
   const longest = Math.max(0, ...runs.map((run) => run.golden.cases.length));
 
   const send = (start: number) => {
@@ -80,15 +81,17 @@ export async function evaluateSides(runs: readonly SideRun[], access: ModelAcces
     const current = stage;
     if (start + STAGE_CASES < longest) stage = send(start + STAGE_CASES);
     const outcomes = await current.outcomes;
-    for (let i = 0; i < prepared.length; i++) {
-      const scored = await scoreCases(current.planned[i]!, prepared[i]!, outcomes, access, repeats, needed);
-      for (const c of scored) results[i]!.push(c);
-    }
+    const scored: CaseResult[][] = [];
+    for (let i = 0; i < prepared.length; i++) scored.push(await scoreCases(current.planned[i]!, prepared[i]!, outcomes, access, repeats, needed));
+    fold.add(scored);
   }
-  return prepared.map((plan, i) => ({
-    result: summarizeSide(plan.run.side, plan.run.prompt.path, results[i]!, { version: plan.run.prompt.version, model: plan.model }),
-    scorerProblems: plan.scorerProblems,
-  }));
+  return prepared.map((plan, i) => {
+    const { cases, folded } = fold.side(i);
+    return {
+      result: summarizeSide(plan.run.side, plan.run.prompt.path, cases, { version: plan.run.prompt.version, model: plan.model }, folded),
+      scorerProblems: plan.scorerProblems,
+    };
+  });
 }
 
 function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): PreparedRun {
