@@ -1,6 +1,8 @@
 // The `promptops` command: parses arguments and hands each subcommand the same CliIO.
 
-import { Command, CommanderError } from "commander";
+// commander itself is loaded only past the fast path: importing it costs about as much as the
+// rest of `promptops --help` together.
+import type { Command } from "commander";
 import { createRedactor, secretsFrom } from "../core/redact.js";
 import { processIO, EXIT, type CliIO } from "./io.js";
 import { readFileSync } from "node:fs";
@@ -70,20 +72,13 @@ export async function main(argv: string[], raw: CliIO = processIO()): Promise<nu
       exitCode = Math.max(exitCode, code);
     },
   };
-  const program = new Command("promptops")
-    .description("Review changes to LLM prompts: lint, evaluate base vs head, owners and versions.")
-    .version(packageVersion(), "-V, --version", "print the PromptOps version")
-    // `promptops --version` only before a command: `promote ID --to ENV --version 1.2.0` is the command's own option.
-    .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
-    .showHelpAfterError("(run `promptops --help` for usage)");
-  const requested = requestedCommand(argv);
-  for (const command of COMMANDS) {
-    if (command === requested) (await command.load()).register(program, scoped);
-    // Listed for `--help` and "did you mean" only; never run.
-    else program.command(command.name).description(command.summary);
+  const quick = quickAnswer(argv);
+  if (quick !== undefined) {
+    io.stdout(quick);
+    return EXIT.ok;
   }
+  const { CommanderError } = await import("commander");
+  const program = await buildProgram(io, scoped, requestedCommand(argv));
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -96,6 +91,54 @@ export async function main(argv: string[], raw: CliIO = processIO()): Promise<nu
     return EXIT.error;
   }
   return exitCode;
+}
+
+/**
+ * The program with every command listed and `requested`'s module registered (the others are
+ * listed for `--help` and "did you mean" only, never run).
+ */
+async function buildProgram(io: CliIO, scoped: CliIO, requested: (typeof COMMANDS)[number] | undefined): Promise<Command> {
+  const { Command } = await import("commander");
+  const program = new Command("promptops")
+    .description("Review changes to LLM prompts: lint, evaluate base vs head, owners and versions.")
+    .version(packageVersion(), "-V, --version", "print the PromptOps version")
+    // `promptops --version` only before a command: `promote ID --to ENV --version 1.2.0` is the command's own option.
+    .enablePositionalOptions()
+    .exitOverride()
+    // One width on every terminal, so the help written at build time is the help commander prints.
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s), getOutHelpWidth: () => HELP_WIDTH, getErrHelpWidth: () => HELP_WIDTH })
+    .showHelpAfterError("(run `promptops --help` for usage)");
+  for (const command of COMMANDS) {
+    if (command === requested) (await command.load()).register(program, scoped);
+    else program.command(command.name).description(command.summary);
+  }
+  return program;
+}
+
+const HELP_WIDTH = 80;
+
+/** The file the build writes `promptops --help` to, next to this module (absent when run from source). */
+export const HELP_FILE = new URL("./help.txt", import.meta.url);
+
+/** `promptops --help` as commander prints it: what the build writes to HELP_FILE. */
+export async function topLevelHelp(): Promise<string> {
+  const io = processIO();
+  return (await buildProgram(io, io, undefined)).helpInformation();
+}
+
+/**
+ * `promptops --version` and `promptops --help` without commander: the version from package.json,
+ * the help from the text the build wrote (without it, commander answers as for any other argv).
+ */
+function quickAnswer(argv: readonly string[]): string | undefined {
+  if (argv.length !== 1) return undefined;
+  if (argv[0] === "--version" || argv[0] === "-V") return `${packageVersion()}\n`;
+  if (argv[0] !== "--help" && argv[0] !== "-h") return undefined;
+  try {
+    return readFileSync(HELP_FILE, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** The installed package's version; `src/cli` and `lib/cli` both sit two folders below package.json. */

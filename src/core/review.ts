@@ -7,7 +7,7 @@ import { comparePrompt } from "./eval/compare.js";
 import { addSamples, adaptRepeats, planLooks, type AdaptivePrompt, type StageRequest } from "./eval/adaptive.js";
 import { distinctCases, evaluateSides, type ModelAccess, type SideEvaluation, type SideRun } from "./eval/evaluate.js";
 import { decideVerdict } from "./eval/gates.js";
-import type { PromptComparison, ReviewResult } from "./eval/model.js";
+import type { PromptComparison, ReviewResult, SideResult } from "./eval/model.js";
 import { summarizeSide } from "./eval/stats.js";
 import type { ChangedPath } from "./files.js";
 import type { GoldenSet } from "./golden/model.js";
@@ -124,6 +124,10 @@ async function evaluateAndCompare(
     const { prompt, head: h, base: b } = run;
     const headGolden = prompt.head ? head.golden.get(prompt.path) : undefined;
     const baseGolden = prompt.base ? base.golden.get(prompt.previousPath ?? prompt.path) : undefined;
+    const sides = [b, h].flatMap((i) => (i === undefined ? [] : [evaluations[i]!.result]));
+    // Where each listed case is defined (a large set lists only some), and which base cases the head dropped.
+    const listed = new Set(sides.flatMap((side) => side.cases.map((c) => c.caseId)));
+    const headIds = new Set(headGolden?.cases.map((c) => c.id));
     return comparePrompt({
       promptId: prompt.id,
       path: prompt.path,
@@ -133,8 +137,8 @@ async function evaluateAndCompare(
       ...(sequential ? { sequential } : {}),
       ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
       ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
-      baseCaseIds: baseGolden?.cases.map((c) => c.id) ?? [],
-      cases: new Map((headGolden?.cases ?? []).map((c) => [c.id, { source: c.source, vars: c.vars }])),
+      baseCaseIds: (baseGolden?.cases ?? []).flatMap((c) => (headIds.has(c.id) ? [] : [c.id])),
+      cases: new Map((headGolden?.cases ?? []).flatMap((c) => (listed.has(c.id) ? [[c.id, { source: c.source, vars: c.vars }] as const] : []))),
     });
   };
 
@@ -145,7 +149,7 @@ async function evaluateAndCompare(
     // Two prompts with one id (a lint error) cannot be told apart by the stages: neither is staged.
     const unique = runs.filter((r) => r.prompt.id === prompt.id).length === 1;
     const adaptive = unique && h !== undefined && b !== undefined && gates.maxRepeats > providers.repeats && adaptiveFor(prompt, gates.adaptive);
-    const resampled = adaptive ? distinctCases(sideRuns[b]!, sideRuns[h]!, providers) : [];
+    const resampled = adaptive ? listedOnBothSides(distinctCases(sideRuns[b]!, sideRuns[h]!, providers), evaluations[b]!.result, evaluations[h]!.result) : [];
     return { promptId: prompt.id, resampled, looks: resampled.length > 0 ? planLooks(providers.repeats, gates.maxRepeats) : [{ repeats: providers.repeats, alphaShare: 1 }] };
   });
   const spendCap = input.models.spendCap;
@@ -196,9 +200,21 @@ async function resampleStage(
       const target = context.evaluations[targets[i]!]!;
       const added = new Map(evaluation.result.cases.map((c) => [c.caseId, c]));
       const cases = target.result.cases.map((c) => (added.has(c.caseId) ? addSamples(c, added.get(c.caseId)!) : c));
-      target.result = summarizeSide(target.result.side, target.result.promptPath, cases, { version: target.result.version, model: target.result.model });
+      target.result = summarizeSide(target.result.side, target.result.promptPath, cases, { version: target.result.version, model: target.result.model }, target.result.folded);
     }
   }
+}
+
+/**
+ * Of `ids`, the cases whose results both sides still hold one by one. A large golden set keeps
+ * only the cases a report lists (the others are folded into numbers as they are scored): extra
+ * samples of a folded case would have nothing to join, so only listed cases are re-sampled.
+ */
+function listedOnBothSides(ids: string[], base: SideResult, head: SideResult): string[] {
+  if (!base.folded && !head.folded) return ids;
+  const listed = (side: SideResult) => new Set(side.cases.map((c) => c.caseId));
+  const [onBase, onHead] = [listed(base), listed(head)];
+  return ids.filter((id) => onBase.has(id) && onHead.has(id));
 }
 
 /** Either side samples at a temperature above 0. */

@@ -1,8 +1,9 @@
 // The command table: `--help` lists every command from it without loading any command module,
 // so its summaries must say what each command's own help says.
 
+import { execFileSync } from "node:child_process";
 import { Command } from "commander";
-import { COMMANDS, main } from "../../src/cli/main.js";
+import { COMMANDS, main, topLevelHelp } from "../../src/cli/main.js";
 import { recordingIO } from "./io-fixture.js";
 
 describe("promptops command table", () => {
@@ -22,6 +23,19 @@ describe("promptops command table", () => {
     expect(await main(["help", "eval"], one)).toBe(0);
     expect(one.out).toMatch(/^Usage: promptops eval \[options\] <prompts\.\.\.>/);
     expect(one.out).toContain("--concurrency");
+  });
+
+  it("prints the same --help from the built CLI (text written at build time) as commander prints from source", async () => {
+    const fromSource = recordingIO(process.cwd());
+    expect(await main(["--help"], fromSource)).toBe(0);
+    expect(fromSource.out).toBe(await topLevelHelp());
+    // bin/ runs lib/, built by `npm run build` with the help text next to it.
+    for (const flag of ["--help", "-h"]) {
+      expect(execFileSync(process.execPath, ["bin/promptops.js", flag], { encoding: "utf8" })).toBe(fromSource.out);
+    }
+    const version = recordingIO(process.cwd());
+    expect(await main(["--version"], version)).toBe(0);
+    expect(execFileSync(process.execPath, ["bin/promptops.js", "--version"], { encoding: "utf8" })).toBe(version.out);
   });
 
   it("suggests the closest command for a typo", async () => {

@@ -1,9 +1,21 @@
 // Base versus head for one prompt: each case's status and delta, the mean delta over cases
 // scored on both sides with a paired confidence interval, and the cost and latency deltas.
 
-import type { CaseComparison, CaseResult, CaseStatus, PromptChange, PromptComparison, SideResult } from "./model.js";
+import {
+  FOLDED_ERRORED,
+  FOLDED_PASS,
+  FOLDED_SCORED,
+  type CaseComparison,
+  type CaseResult,
+  type CaseStatus,
+  type FoldedCases,
+  type FoldedComparison,
+  type PromptChange,
+  type PromptComparison,
+  type SideResult,
+} from "./model.js";
 import { ALPHA, INTERVAL_LEVEL } from "./decision.js";
-import { caseErrored, isScored, mean, pairedBootstrap, seededRandom } from "./stats.js";
+import { caseErrored, isScored, mean, pairedBootstrap, pairedDeltas, seededRandom } from "./stats.js";
 
 /** Score differences below this are float noise, not a change. */
 const EPSILON = 1e-9;
@@ -50,7 +62,7 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
     return comparison;
   });
 
-  const deltas = cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
+  const folded = compareFolded(input.base?.folded, input.head?.folded);
   const comparison: PromptComparison = {
     promptId: input.promptId,
     path: input.path,
@@ -63,7 +75,9 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
   if (input.sequential) comparison.sequential = input.sequential;
   if (input.base) comparison.base = input.base;
   if (input.head) comparison.head = input.head;
+  if (folded) comparison.folded = folded;
 
+  const deltas = pairedDeltas(comparison);
   if (deltas.length > 0) {
     comparison.scoreDelta = mean(deltas);
     if (deltas.length >= 2) {
@@ -84,6 +98,30 @@ export function comparePrompt(input: ComparePromptInput): PromptComparison {
     }
   }
   return comparison;
+}
+
+/** Statuses and deltas of the folded pairs, as `compareCase` would give them; a folded case without its pair is new. */
+function compareFolded(base: FoldedCases | undefined, head: FoldedCases | undefined): FoldedComparison | undefined {
+  if (!head || head.count === 0) return undefined;
+  const statuses: Partial<Record<CaseStatus, number>> = {};
+  const deltas = new Float64Array(head.count);
+  let paired = 0;
+  const pairs = Math.min(head.count, base?.count ?? 0);
+  for (let i = 0; i < head.count; i++) {
+    const h = head.flags[i]!;
+    const b = i < pairs ? base!.flags[i]! : undefined;
+    let status: CaseStatus;
+    if (h & FOLDED_ERRORED || (b !== undefined && b & FOLDED_ERRORED)) status = "error";
+    else if (b === undefined) status = "new";
+    else if ((b & FOLDED_SCORED) === 0 || (h & FOLDED_SCORED) === 0) status = "unchanged";
+    else {
+      const delta = head.score[i]! - base!.score[i]!;
+      status = statusOf(delta, (b & FOLDED_PASS) !== 0, (h & FOLDED_PASS) !== 0);
+      deltas[paired++] = Math.abs(delta) < EPSILON ? 0 : delta;
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  }
+  return { count: head.count, statuses, deltas: deltas.subarray(0, paired) };
 }
 
 function compareCase(caseId: string, base: CaseResult | undefined, head: CaseResult | undefined): CaseComparison {

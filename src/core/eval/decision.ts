@@ -3,7 +3,7 @@
 // prompts of one review so that many harmless prompts do not add up to a red review.
 
 import type { DeltaJudgement, PromptComparison } from "./model.js";
-import { bootstrapMeans, normalQuantile, percentile, seededRandom, standardDeviation } from "./stats.js";
+import { bootstrapMeans, normalQuantile, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
 
 /**
  * Error rate of each one-sided decision, and of the review's "regression" verdict across its
@@ -38,9 +38,10 @@ const EPSILON = 1e-9;
  * interval, so a rerun agrees.
  */
 export function judgeDelta(comparison: PromptComparison, tolerance: number, alphaShare = comparison.sequential?.alphaShare ?? 1): DeltaJudgement | undefined {
-  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
+  const deltas = pairedDeltas(comparison);
   const scored = comparison.cases.filter((c) => c.delta !== undefined);
-  const repeats = Math.max(1, ...scored.map((c) => Math.min(c.head?.repeats ?? 1, c.base?.repeats ?? 1)));
+  const folded = comparison.folded?.deltas.length ? Math.min(comparison.head?.folded?.repeats ?? 1, comparison.base?.folded?.repeats ?? 1) : 1;
+  const repeats = Math.max(1, folded, ...scored.map((c) => Math.min(c.head?.repeats ?? 1, c.base?.repeats ?? 1)));
   return judgePairedDeltas(deltas, tolerance, { seed: comparison.promptId, repeats, alphaShare });
 }
 

@@ -14,7 +14,7 @@ import { buildScorers, combineScores, scoreOutput, type Embedder, type Judge, ty
 import type { CaseResult, ScoreResult, Side, SideResult } from "./model.js";
 import { requestKey } from "./request-key.js";
 import type { Runner, RunOutcome } from "./runner.js";
-import { summarizeSide } from "./stats.js";
+import { foldCases, summarizeSide } from "./stats.js";
 
 /** How the core reaches models: built by the host from the config, its environment and a cache. */
 export interface ModelAccess {
@@ -85,7 +85,8 @@ export async function evaluateSides(
   const repeats = Math.max(1, samples.toRepeat - first);
   const needed = Math.min(repeats, settings.passThreshold ?? repeats);
   const prepared = runs.map((run) => prepareRun(run, access, settings));
-  const results: CaseResult[][] = runs.map(() => []);
+  // Results are kept or folded as each stage is scored, so a large set never holds them all.
+  const fold = foldCases(runs.map((run) => run.golden));
   const longest = Math.max(0, ...runs.map((run) => run.golden.cases.length));
 
   const send = (start: number) => {
@@ -98,15 +99,17 @@ export async function evaluateSides(
     const current = stage;
     if (start + STAGE_CASES < longest) stage = send(start + STAGE_CASES);
     const outcomes = await current.outcomes;
-    for (let i = 0; i < prepared.length; i++) {
-      const scored = await scoreCases(current.planned[i]!, prepared[i]!, outcomes, access, repeats, needed);
-      for (const c of scored) results[i]!.push(c);
-    }
+    const scored: CaseResult[][] = [];
+    for (let i = 0; i < prepared.length; i++) scored.push(await scoreCases(current.planned[i]!, prepared[i]!, outcomes, access, repeats, needed));
+    fold.add(scored);
   }
-  return prepared.map((plan, i) => ({
-    result: summarizeSide(plan.run.side, plan.run.prompt.path, results[i]!, { version: plan.run.prompt.version, model: plan.model }),
-    scorerProblems: plan.scorerProblems,
-  }));
+  return prepared.map((plan, i) => {
+    const { cases, folded } = fold.side(i);
+    return {
+      result: summarizeSide(plan.run.side, plan.run.prompt.path, cases, { version: plan.run.prompt.version, model: plan.model }, folded),
+      scorerProblems: plan.scorerProblems,
+    };
+  });
 }
 
 function prepareRun(run: SideRun, access: ModelAccess, settings: EvalSettings): PreparedRun {

@@ -5,7 +5,7 @@
 import type { GateConfig } from "../config/model.js";
 import { holm, judgeDelta, judgeLevel, judgePairedDeltas } from "./decision.js";
 import type { CaseResult, Conclusion, DeltaJudgement, GateFinding, PromptComparison, Verdict } from "./model.js";
-import { caseErrored, isScored, mean } from "./stats.js";
+import { caseCount, caseErrored, erroredCount, mean, scoredOutcomes } from "./stats.js";
 
 /** Comparisons of scores that differ by less than this are equal (float noise). */
 const EPSILON = 1e-9;
@@ -44,7 +44,7 @@ export function decideVerdict(comparisons: PromptComparison[], gates: GateConfig
   // Neutral only because evidence is short is not "incomplete": every case was evaluated.
   const onlyInconclusive = reasons.length > 0 && reasons.length === inconclusiveReasons.length;
   // Cases that ran under no score gate cannot fail: "all gates passed" would claim a check that never happened.
-  const scored = comparisons.some((c) => c.change !== "removed" && (c.head?.cases.length ?? 0) > 0);
+  const scored = comparisons.some((c) => c.change !== "removed" && c.head !== undefined && caseCount(c.head) > 0);
   const ungated = scored && !findings.some((f) => f.gate !== "requireGolden");
   const verdict: Verdict = {
     conclusion,
@@ -108,7 +108,7 @@ function checkPrompt(
   const judgement = judged.score;
   const add = (gate: string, passed: boolean, message: string, inconclusive = false) =>
     findings.push(inconclusive ? { promptId, gate, passed, message, inconclusive } : { promptId, gate, passed, message });
-  const caseCount = head?.cases.length ?? 0;
+  const cases = head ? caseCount(head) : 0;
   const inconclusive = (gate: string, message: string) => {
     add(gate, gates.onInconclusive !== "fail", message, true);
     if (gates.onInconclusive === "neutral") {
@@ -118,24 +118,24 @@ function checkPrompt(
   };
 
   if (gates.requireGolden) {
-    add("requireGolden", caseCount > 0, caseCount > 0 ? `${caseCount} golden case${plural(caseCount)}` : "changed prompt has no golden cases");
+    add("requireGolden", cases > 0, cases > 0 ? `${cases} golden case${plural(cases)}` : "changed prompt has no golden cases");
   }
-  if (!head || caseCount === 0) return;
+  if (!head || cases === 0) return;
 
-  const headErrors = head.cases.filter(caseErrored);
-  const baseErrors = base?.cases.filter(caseErrored) ?? [];
-  if (headErrors.length > 0 || baseErrors.length > 0) {
+  const headErrors = erroredCount(head);
+  const baseErrors = base ? erroredCount(base) : 0;
+  if (headErrors > 0 || baseErrors > 0) {
     const sides = [
-      headErrors.length > 0 ? `${headErrors.length} of ${caseCount} case${plural(caseCount)} on head` : "",
-      baseErrors.length > 0 ? `${baseErrors.length} of ${base?.cases.length ?? 0} on base` : "",
+      headErrors > 0 ? `${headErrors} of ${cases} case${plural(cases)} on head` : "",
+      baseErrors > 0 ? `${baseErrors} of ${base ? caseCount(base) : 0} on base` : "",
     ].filter(Boolean);
-    const first = errorMessage(headErrors[0] ?? baseErrors[0]);
+    const first = errorMessage(head.cases.find(caseErrored) ?? base?.cases.find(caseErrored));
     reasons.push(`${promptId}: ${sides.join(" and ")} could not be evaluated${first ? ` (${first})` : ""}`);
   }
 
   // Levels of the head alone, judged like the delta: by their one-sided bounds when ignoreNoise
   // is on, so a small golden set neither fails nor clears a prompt on luck.
-  const scored = head.cases.filter(isScored);
+  const scored = scoredOutcomes(head);
   const level = (gate: "minScore" | "minPassRate", values: number[], minimum: number, label: string, show: (v: number) => string) => {
     if (!gates.ignoreNoise) {
       const passed = mean(values)! >= minimum - EPSILON;
@@ -152,13 +152,13 @@ function checkPrompt(
   };
 
   if (gates.minScore !== undefined) {
-    if (scored.length === 0) reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
-    else level("minScore", scored.map((c) => c.score), gates.minScore, "head score", fmt);
+    if (scored.scores.length === 0) reasons.push(`${promptId}: minScore cannot be checked: no case has a score`);
+    else level("minScore", scored.scores, gates.minScore, "head score", fmt);
   }
 
   if (gates.minPassRate !== undefined) {
-    if (scored.length === 0) reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
-    else level("minPassRate", scored.map((c) => (c.pass ? 1 : 0)), gates.minPassRate, "head pass rate", percent);
+    if (scored.passes.length === 0) reasons.push(`${promptId}: minPassRate cannot be checked: no case has a score`);
+    else level("minPassRate", scored.passes, gates.minPassRate, "head pass rate", percent);
   }
 
   if (gates.maxRegression !== undefined && comparison.scoreDelta !== undefined) {
@@ -243,10 +243,11 @@ function title(
   count(other.filter((c) => outcome(c) === "no-regression").length, "no regression shown");
   count(other.filter((c) => outcome(c) === undefined).length, "no significant change");
   count(unchanged.length, "unchanged");
-  count(active.filter((c) => c.scoreDelta === undefined && (c.head?.cases.length ?? 0) > 0).length, "not compared");
-  count(active.filter((c) => (c.head?.cases.length ?? 0) === 0).length, "without golden cases");
+  const casesOf = (c: PromptComparison) => (c.head ? caseCount(c.head) : 0);
+  count(active.filter((c) => c.scoreDelta === undefined && casesOf(c) > 0).length, "not compared");
+  count(active.filter((c) => casesOf(c) === 0).length, "without golden cases");
   count(comparisons.length - active.length, "removed");
-  const errored = active.reduce((n, c) => n + (c.head?.cases.filter(caseErrored).length ?? 0) + (c.base?.cases.filter(caseErrored).length ?? 0), 0);
+  const errored = active.reduce((n, c) => n + (c.head ? erroredCount(c.head) : 0) + (c.base ? erroredCount(c.base) : 0), 0);
   count(errored, `case evaluation${plural(errored)} errored`);
   if (lintErrors > 0) parts.push(`${lintErrors} lint error${plural(lintErrors)}`);
 

@@ -42,13 +42,45 @@ export interface CaseResult {
   latencyMs: number;
 }
 
+/** Bits of `FoldedCases.flags`. */
+export const FOLDED_PASS = 1;
+/** Some scorer scored the case (`isScored`). */
+export const FOLDED_SCORED = 2;
+/** The case was not really evaluated (`caseErrored`). */
+export const FOLDED_ERRORED = 4;
+/** The model itself could not be reached (`error` set): its latency is not a latency. */
+export const FOLDED_MODEL_ERROR = 8;
+
+/**
+ * Cases of a large golden set counted in every total without their details (output, scores,
+ * reasons): the numbers averages, gates and the paired comparison need, one entry per case.
+ * Both sides of a comparison fold the same cases in the same order, so entry i pairs with entry i.
+ */
+export interface FoldedCases {
+  count: number;
+  /** The case score (0..1), as `CaseResult.score`. */
+  score: Float64Array;
+  /** FOLDED_* bits. */
+  flags: Uint8Array;
+  latencyMs: Float64Array;
+  tokens: TokenUsage;
+  costUsd: number;
+  /** The most repeats any folded case ran. */
+  repeats: number;
+}
+
 export interface SideResult {
   side: Side;
   /** The prompt as evaluated: its path and version on this side. */
   promptPath: string;
   version?: string;
   model?: string;
+  /**
+   * Every case, or for a golden set larger than `DETAILED_CASES` the ones a report shows (changed,
+   * failing, errored; at most that many), the others being in `folded`.
+   */
   cases: CaseResult[];
+  folded?: FoldedCases;
   /** Mean score over scored cases (errors excluded), 0..1; undefined when no case could be scored. */
   meanScore?: number;
   passRate?: number;
@@ -106,6 +138,15 @@ export interface PromptComparison {
   latencyP50DeltaMs?: number;
   /** Case ids present on the base golden set but missing on the head. */
   removedCases: string[];
+  /** The pairs of the sides' folded cases: counted, judged and averaged, not listed in `cases`. */
+  folded?: FoldedComparison;
+}
+
+export interface FoldedComparison {
+  count: number;
+  statuses: Partial<Record<CaseStatus, number>>;
+  /** head - base of each folded pair scored on both sides. */
+  deltas: Float64Array;
 }
 
 export type Conclusion = "success" | "failure" | "neutral";

@@ -1,7 +1,20 @@
 // Statistics for comparisons: means, percentiles, one side's summary, and a seeded paired
 // bootstrap so a confidence interval is the same every time the same results are reported.
 
-import type { CaseResult, ConfidenceInterval, Side, SideResult } from "./model.js";
+import type { GoldenSet } from "../golden/model.js";
+import type { TokenUsage } from "../providers/port.js";
+import {
+  FOLDED_ERRORED,
+  FOLDED_MODEL_ERROR,
+  FOLDED_PASS,
+  FOLDED_SCORED,
+  type CaseResult,
+  type ConfidenceInterval,
+  type FoldedCases,
+  type PromptComparison,
+  type Side,
+  type SideResult,
+} from "./model.js";
 
 export function mean(values: readonly number[]): number | undefined {
   if (values.length === 0) return undefined;
@@ -36,27 +49,167 @@ export function isScored(result: CaseResult): boolean {
 /**
  * One side's summary. Errored cases are left out of every average and counted in `errors` (their
  * cost still counts: it was spent); cases with no scorer are left out of score and pass rate.
+ * `folded` cases count in every figure like the detailed ones.
  */
-export function summarizeSide(side: Side, promptPath: string, cases: CaseResult[], meta: { version?: string; model?: string } = {}): SideResult {
-  const ran = cases.filter((c) => !caseErrored(c));
-  const scored = ran.filter(isScored);
-  const passRate = scored.length === 0 ? undefined : scored.filter((c) => c.pass).length / scored.length;
+export function summarizeSide(
+  side: Side,
+  promptPath: string,
+  cases: CaseResult[],
+  meta: { version?: string; model?: string } = {},
+  folded?: FoldedCases,
+): SideResult {
+  const { scores, passes } = scoredOutcomes({ cases, ...(folded ? { folded } : {}) });
   // The model answered even when a judge then failed, so those latencies are real.
   const latencies = cases.filter((c) => c.error === undefined).map((c) => c.latencyMs);
+  let cost = cases.reduce((sum, c) => sum + (Number.isFinite(c.costUsd) ? c.costUsd : 0), 0);
+  if (folded) {
+    for (let i = 0; i < folded.count; i++) if ((folded.flags[i]! & FOLDED_MODEL_ERROR) === 0) latencies.push(folded.latencyMs[i]!);
+    cost += folded.costUsd;
+  }
   const result: SideResult = {
     side,
     promptPath,
     cases,
-    meanScore: mean(scored.map((c) => c.score)),
-    passRate,
-    costUsd: cases.reduce((sum, c) => sum + (Number.isFinite(c.costUsd) ? c.costUsd : 0), 0),
+    meanScore: mean(scores),
+    passRate: mean(passes),
+    costUsd: cost,
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
-    errors: cases.length - ran.length,
+    errors: erroredCount({ cases, ...(folded ? { folded } : {}) }),
   };
   if (meta.version !== undefined) result.version = meta.version;
   if (meta.model !== undefined) result.model = meta.model;
+  if (folded) result.folded = folded;
   return result;
+}
+
+type SideCases = Pick<SideResult, "cases" | "folded">;
+
+/** Cases the side ran, listed or folded. */
+export function caseCount(side: SideCases): number {
+  return side.cases.length + (side.folded?.count ?? 0);
+}
+
+/** Cases the side could not really evaluate (`caseErrored`), listed or folded. */
+export function erroredCount(side: SideCases): number {
+  let errored = side.cases.filter(caseErrored).length;
+  const folded = side.folded;
+  if (folded) for (let i = 0; i < folded.count; i++) if (folded.flags[i]! & FOLDED_ERRORED) errored++;
+  return errored;
+}
+
+/** Score and pass (1 or 0) of every scored case of a side, listed or folded: what score and pass-rate gates judge. */
+export function scoredOutcomes(side: SideCases): { scores: number[]; passes: number[] } {
+  const scores: number[] = [];
+  const passes: number[] = [];
+  for (const c of side.cases) {
+    if (!isScored(c)) continue;
+    scores.push(c.score);
+    passes.push(c.pass ? 1 : 0);
+  }
+  const folded = side.folded;
+  if (folded) {
+    for (let i = 0; i < folded.count; i++) {
+      const flags = folded.flags[i]!;
+      if ((flags & FOLDED_SCORED) === 0 || flags & FOLDED_ERRORED) continue;
+      scores.push(folded.score[i]!);
+      passes.push(flags & FOLDED_PASS ? 1 : 0);
+    }
+  }
+  return { scores, passes };
+}
+
+/** Every paired delta of a comparison: its listed cases', then its folded pairs'. */
+export function pairedDeltas(comparison: Pick<PromptComparison, "cases" | "folded">): number[] {
+  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
+  if (comparison.folded) for (const d of comparison.folded.deltas) deltas.push(d);
+  return deltas;
+}
+
+/** Tokens the side used, listed or folded cases. */
+export function tokenTotal(side: SideCases): number {
+  return side.cases.reduce((sum, r) => sum + r.usage.input + r.usage.output, 0) + (side.folded ? side.folded.tokens.input + side.folded.tokens.output : 0);
+}
+
+/**
+ * Golden sets up to this many cases keep every case's details (output, scores, reasons) for the
+ * reports. Larger ones keep this many of the cases a report shows (changed, failing, errored) and
+ * fold the others into their side's numbers: memory stays flat however large the set.
+ */
+export const DETAILED_CASES = 2000;
+
+/** Score differences below this are float noise, not a change (as the comparison counts them). */
+const SAME_SCORE = 1e-9;
+
+/**
+ * Collects the case results of one evaluation as they are scored, side by side: sides that run
+ * the same golden set are the base and head of one comparison and keep or fold each case
+ * together, so the comparison pairs them entry by entry.
+ */
+export interface CaseFold {
+  /** One stage's results, per side in run order; within a golden set, case i of every side at index i. */
+  add(stage: readonly (readonly CaseResult[])[]): void;
+  /** Side `i`'s kept cases and its folded ones. */
+  side(i: number): { cases: CaseResult[]; folded?: FoldedCases };
+}
+
+export function foldCases(goldens: readonly GoldenSet[]): CaseFold {
+  const kept: CaseResult[][] = goldens.map(() => []);
+  const folded = goldens.map((golden) => (golden.cases.length > DETAILED_CASES ? newFolded(golden.cases.length) : undefined));
+  // Sides grouped by golden set, in run order: one group is one comparison.
+  const groups = new Map<GoldenSet, number[]>();
+  goldens.forEach((golden, i) => groups.set(golden, [...(groups.get(golden) ?? []), i]));
+  const keptPairs = new Map<GoldenSet, number>();
+
+  return {
+    add(stage) {
+      for (const [golden, sides] of groups) {
+        const length = Math.max(...sides.map((i) => stage[i]?.length ?? 0));
+        let pairs = keptPairs.get(golden) ?? 0;
+        for (let j = 0; j < length; j++) {
+          const results = sides.map((i) => stage[i]?.[j]);
+          const keep = folded[sides[0]!] === undefined || (pairs < DETAILED_CASES && shown(results));
+          if (keep) pairs++;
+          sides.forEach((i, k) => {
+            const result = results[k];
+            if (!result) return;
+            if (keep) kept[i]!.push(result);
+            else addFolded(folded[i]!, result);
+          });
+        }
+        keptPairs.set(golden, pairs);
+      }
+    },
+    side(i) {
+      const f = folded[i];
+      if (!f) return { cases: kept[i]! };
+      return { cases: kept[i]!, folded: { ...f, score: f.score.subarray(0, f.count), flags: f.flags.subarray(0, f.count), latencyMs: f.latencyMs.subarray(0, f.count) } };
+    },
+  };
+}
+
+/** A case a report shows: errored or failing on a side, or scored differently by the sides. */
+function shown(results: readonly (CaseResult | undefined)[]): boolean {
+  const present = results.filter((r): r is CaseResult => r !== undefined);
+  if (present.some((r) => caseErrored(r) || (isScored(r) && !r.pass))) return true;
+  const [first, ...others] = present;
+  return others.some((r) => Math.abs(r.score - first!.score) >= SAME_SCORE || r.pass !== first!.pass || isScored(r) !== isScored(first!));
+}
+
+function newFolded(capacity: number): FoldedCases {
+  const tokens: TokenUsage = { input: 0, output: 0 };
+  return { count: 0, score: new Float64Array(capacity), flags: new Uint8Array(capacity), latencyMs: new Float64Array(capacity), tokens, costUsd: 0, repeats: 0 };
+}
+
+function addFolded(f: FoldedCases, r: CaseResult): void {
+  const i = f.count++;
+  f.score[i] = r.score;
+  f.flags[i] = (r.pass ? FOLDED_PASS : 0) | (isScored(r) ? FOLDED_SCORED : 0) | (caseErrored(r) ? FOLDED_ERRORED : 0) | (r.error !== undefined ? FOLDED_MODEL_ERROR : 0);
+  f.latencyMs[i] = r.latencyMs;
+  f.tokens.input += r.usage.input;
+  f.tokens.output += r.usage.output;
+  if (Number.isFinite(r.costUsd)) f.costUsd += r.costUsd;
+  f.repeats = Math.max(f.repeats, r.repeats);
 }
 
 export interface BootstrapOptions {

@@ -15,6 +15,7 @@ import type {
   SideResult,
   Verdict,
 } from "../eval/model.js";
+import { caseCount } from "../eval/stats.js";
 import { removedCaseIds } from "./format.js";
 
 export const REVIEW_JSON_SCHEMA = "promptops.review/v1";
@@ -75,6 +76,11 @@ export interface ReviewJsonPrompt {
   base: ReviewJsonSide | null;
   head: ReviewJsonSide | null;
   cases: ReviewJsonCase[];
+  /**
+   * Cases counted in every figure but not in `cases`: a golden set larger than 2,000 cases lists
+   * only the cases that changed, fail or errored (at most 2,000); 0 otherwise.
+   */
+  omittedCases: number;
   /** Case ids in the base golden set that the head no longer has. */
   removedCases: string[];
   /** Unified diff of the prompt file; "" when unavailable. */
@@ -119,7 +125,7 @@ function side(s: SideResult | undefined): ReviewJsonSide | null {
     costUsd: s.costUsd,
     latencyP50Ms: s.latencyP50Ms ?? null,
     latencyP95Ms: s.latencyP95Ms ?? null,
-    cases: s.cases.length,
+    cases: caseCount(s),
     errors: s.errors,
   };
 }
@@ -152,6 +158,7 @@ function promptJson(p: PromptComparison, diffs: Record<string, string>, casesOf:
     base: side(p.base),
     head: side(p.head),
     cases: casesOf(p),
+    omittedCases: p.folded?.count ?? 0,
     removedCases: removedCaseIds(p),
     diff: diffs[p.promptId] ?? "",
   };

@@ -2,6 +2,7 @@
 // golden case; failing or regressed cases are failures, model and evaluator errors are errors.
 
 import type { CaseComparison, PromptComparison, ReviewResult } from "../eval/model.js";
+import { FOLDED_ERRORED, FOLDED_PASS, FOLDED_SCORED } from "../eval/model.js";
 import { caseErrored, isScored } from "../eval/stats.js";
 import { formatDelta, formatScore } from "./format.js";
 
@@ -104,6 +105,18 @@ function count(p: PromptComparison): Counts {
     else if (kind === "error") counts.errors += 1;
     else if (kind === "skipped") counts.skipped += 1;
   }
+  // Folded cases (large golden sets) are counted as the head's outcomes, without a testcase each.
+  const folded = p.head?.folded;
+  if (folded) {
+    counts.tests += folded.count;
+    for (let i = 0; i < folded.count; i++) {
+      const flags = folded.flags[i]!;
+      counts.time += folded.latencyMs[i]!;
+      if (flags & FOLDED_ERRORED) counts.errors += 1;
+      else if ((flags & FOLDED_SCORED) === 0) counts.skipped += 1;
+      else if ((flags & FOLDED_PASS) === 0) counts.failures += 1;
+    }
+  }
   return counts;
 }
 
@@ -141,6 +154,7 @@ export function renderJUnit(result: ReviewResult): string {
     }
     if (p.head?.model) props.push(property("model", p.head.model));
     if (p.head?.version) props.push(property("version", p.head.version));
+    if (p.folded) props.push(property("omittedCases", String(p.folded.count)));
     return [
       `  <testsuite name="${xmlAttr(p.promptId)}" ${counted(c)}>`,
       "    <properties>",

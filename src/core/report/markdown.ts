@@ -3,6 +3,7 @@
 
 import { sortDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { CaseComparison, CaseResult, PromptComparison, ReviewResult, ScoreResult } from "../eval/model.js";
+import { tokenTotal } from "../eval/stats.js";
 import { codeBlock, escapeHtmlInline, escapeInline, inlineCode, truncateText } from "./escape.js";
 import {
   CONCLUSION_EMOJI,
@@ -157,6 +158,7 @@ function promptEmoji(result: ReviewResult, c: PromptComparison): string {
 function statusCounts(c: PromptComparison): string {
   const counts = new Map<string, number>();
   for (const x of c.cases) counts.set(x.status, (counts.get(x.status) ?? 0) + 1);
+  for (const [status, n] of Object.entries(c.folded?.statuses ?? {})) counts.set(status, (counts.get(status) ?? 0) + n);
   const order = ["regressed", "improved", "new", "error", "unchanged"] as const;
   const parts = order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
   return parts.length > 0 ? parts.join(" · ") : "no cases";
@@ -209,7 +211,8 @@ const SINGLE_SAMPLE_EMOJI = "↕️";
 
 /** Sampled at a temperature above 0 with one sample per case on both sides. */
 function isSingleSample(c: PromptComparison): boolean {
-  return c.sampled === true && c.cases.every((x) => (x.base?.repeats ?? 1) <= 1 && (x.head?.repeats ?? 1) <= 1);
+  const folded = Math.max(c.base?.folded?.repeats ?? 1, c.head?.folded?.repeats ?? 1);
+  return c.sampled === true && folded <= 1 && c.cases.every((x) => (x.base?.repeats ?? 1) <= 1 && (x.head?.repeats ?? 1) <= 1);
 }
 
 /** Cost, tokens and latency of each side: `base → head` when both ran, else the one that did. */
@@ -217,8 +220,7 @@ function usageLine(c: PromptComparison): string | undefined {
   const sides = [c.base, c.head].filter((s): s is NonNullable<typeof s> => s !== undefined);
   if (sides.length === 0) return undefined;
   const pair = (f: (s: (typeof sides)[number]) => string) => sides.map(f).join(" → ");
-  const tokens = (s: (typeof sides)[number]) =>
-    groupThousands(s.cases.reduce((sum, r) => sum + r.usage.input + r.usage.output, 0));
+  const tokens = (s: (typeof sides)[number]) => groupThousands(tokenTotal(s));
   return [
     `**Cost** ${pair((s) => formatUsd(s.costUsd))}`,
     `**Tokens** ${pair(tokens)}`,

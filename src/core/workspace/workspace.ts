@@ -31,7 +31,7 @@ export interface Workspace {
   goldenPaths: Map<string, string>;
   /** Prompt path -> the files its `${file:}` references read (Prompty); their content is part of the prompt. */
   references: Map<string, string[]>;
-  /** Text of every prompt, partial, referenced and golden file read, by path (for diffs). */
+  /** Text of every prompt, partial and referenced file read, by path (for diffs); golden sets are kept as cases only. */
   sources: Map<string, string>;
   /** Problems found while reading: parse errors, unreadable files, bad golden rows. */
   diagnostics: Diagnostic[];
@@ -134,7 +134,6 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
       parsedGolden.set(file, undefined);
       continue;
     }
-    ws.sources.set(file, blob.text);
     const { set, diagnostics } = parseGoldenFile(file, blob.text);
     ws.diagnostics.push(...diagnostics);
     parsedGolden.set(file, set);

@@ -4,6 +4,7 @@
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { evaluateSides, STAGE_CASES, type SideRun } from "../../../src/core/eval/evaluate.js";
 import { createRunner, type Runner } from "../../../src/core/eval/runner.js";
+import { caseCount } from "../../../src/core/eval/stats.js";
 import { createProviders } from "../../../src/core/providers/registry.js";
 import { parseGoldenFile } from "../../../src/core/golden/parse.js";
 import { parsePrompt } from "../../../src/core/prompts/parse.js";
@@ -90,8 +91,8 @@ describe("evaluateSides on a large golden set", () => {
       { repeats: 1 },
     );
 
-    for (const side of [b!, h!]) expect(side.result.cases.map((c) => c.caseId)).toEqual(set.cases.map((c) => c.id));
-    expect(h!.result.cases.slice(0, 2).map((c) => c.output)).toEqual(["Greet N0. Now.", "Greet N1."]);
+    // Unscored cases scored alike on both sides are folded into the numbers (evaluate-fold.test.ts).
+    for (const side of [b!, h!]) expect(caseCount(side.result)).toBe(cases);
     expect(h!.result.errors + b!.result.errors).toBe(0);
     expect(callSizes).toEqual([2 * STAGE_CASES, 2 * STAGE_CASES, 20]);
     expect(inner.stats()).toMatchObject({ deduplicated: cases - 1, failures: 0 });
