@@ -5,8 +5,9 @@
 import { DEFAULT_CONFIG, type PromptOpsConfig } from "../../src/core/config/model.js";
 import { memoryCache } from "../../src/core/eval/cache.js";
 import { createModelAccess } from "../../src/core/eval/models.js";
-import { seededRandom } from "../../src/core/eval/stats.js";
+import { DETAILED_CASES, seededRandom } from "../../src/core/eval/stats.js";
 import { memoryTree } from "../../src/core/files.js";
+import { toReviewJson } from "../../src/core/report/json.js";
 import { renderComment } from "../../src/core/report/markdown.js";
 import { reviewChanges } from "../../src/core/review.js";
 import { loadWorkspace } from "../../src/core/workspace/workspace.js";
@@ -18,6 +19,7 @@ const ACCURACY: Record<string, number> = {
   "Label the ticket, please.": 0.8,
   "Label the ticket in one word.": 0.3,
   "Label the ticket, briefly.": 0.7,
+  "Label the ticket, now.": 0.77,
 };
 
 const prompt = (system: string, temperature = 0.7) => `name: Label
@@ -35,7 +37,7 @@ evaluators:
       contains: right
 `;
 
-const golden = Array.from({ length: 60 }, (_, n) => JSON.stringify({ id: `t${n}`, vars: { n: String(n) } })).join("\n");
+const goldenOf = (cases: number) => Array.from({ length: cases }, (_, n) => JSON.stringify({ id: `t${n}`, vars: { n: String(n) } })).join("\n");
 
 describe("reviewChanges with a sampled model", () => {
   let server: ModelServer;
@@ -61,10 +63,11 @@ describe("reviewChanges with a sampled model", () => {
     requests = 0;
   });
 
-  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7) {
+  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7, cases = 60) {
+    const golden = goldenOf(cases);
     const config: PromptOpsConfig = {
       ...DEFAULT_CONFIG,
-      providers: { ...DEFAULT_CONFIG.providers, retries: 0, openai: { baseUrl: `${server.url}/v1` } },
+      providers: { ...DEFAULT_CONFIG.providers, retries: 0, concurrency: 32, openai: { baseUrl: `${server.url}/v1` } },
       gates: { ...DEFAULT_CONFIG.gates, ...gates },
       versioning: { ...DEFAULT_CONFIG.versioning, requireBump: false },
     };
@@ -131,4 +134,21 @@ describe("reviewChanges with a sampled model", () => {
     expect(result.verdict.conclusion).toBe("success");
     expect(renderComment(result)).toContain("inconclusive");
   });
+
+  it("in a golden set too large to list, re-samples only the listed cases and still judges every case", async () => {
+    const cases = DETAILED_CASES + 200;
+    // A drop of about 0.03 against a tolerance of 0.05: neither shown to exceed it nor ruled out at one sample.
+    const result = await review("Label the ticket, now.", {}, memoryCache(), 0.7, cases);
+    const comparison = result.comparisons[0]!;
+    expect(comparison.sequential?.look).toBeGreaterThan(1);
+    const listed = comparison.cases.length;
+    expect(listed).toBeLessThan(cases);
+    // First pass: every case on both sides; later looks: at most the listed cases, on both sides.
+    expect(requests).toBeGreaterThan(2 * cases);
+    expect(requests).toBeLessThanOrEqual(2 * cases + 2 * listed * (DEFAULT_CONFIG.gates.maxRepeats - 1));
+    const prompt = toReviewJson(result).prompts[0]!;
+    expect(prompt.head).toMatchObject({ cases });
+    expect(prompt.base).toMatchObject({ cases });
+    expect(prompt.judgement).toMatchObject({ cases });
+  }, 60_000);
 });
