@@ -30,9 +30,10 @@ export async function handleDelivery(host: Host, event: RouteEvent): Promise<Rou
   if (routes.length === 0) return [];
   const reads = deliveryReads();
   const deps = host.deps(reads);
-  // The workflows load synchronously once asked for (hundreds of milliseconds on a cold start):
-  // one turn of the event loop first lets the prefetch's requests leave.
-  if (prefetchPullRequest(routes, reader, deps, reads)) await new Promise((resolve) => setImmediate(resolve));
+  // The workflows load synchronously once asked for (tens of milliseconds on a cold start, and
+  // the request client queues its first request over several timer turns): they load once the
+  // pull request is read, while its rules are read, which every such route waits for anyway.
+  await prefetchPullRequest(routes, reader, deps, reads);
   const context = {
     deps,
     ...(host.ownAppId !== undefined ? { ownAppId: host.ownAppId } : {}),
@@ -52,23 +53,22 @@ export async function handleDelivery(host: Host, event: RouteEvent): Promise<Rou
 }
 
 /**
- * The pull request and its base rules, asked for at once when a route will read them: the
- * requests are in flight while the workflows load (a cold start spends most of its time there),
- * and the routes find them in the delivery's view. A failure here is left to the routes, which
- * ask again and report it.
+ * The pull request and its base rules, asked for at once when a route will read them; resolves
+ * once the pull request is read. A cold start then sends its first request before loading the
+ * workflows, and loads them while the rules are read; the routes find both in the delivery's
+ * view. A failure here is left to the routes, which ask again and report it.
  */
-function prefetchPullRequest(routes: readonly Route[], reader: ReturnType<typeof readEvent>, deps: WorkflowDeps, reads: DeliveryReads): boolean {
-  if (!routes.some((route) => route.readsPullRequest)) return false;
+async function prefetchPullRequest(routes: readonly Route[], reader: ReturnType<typeof readEvent>, deps: WorkflowDeps, reads: DeliveryReads): Promise<void> {
+  if (!routes.some((route) => route.readsPullRequest)) return;
   let ref: PullRef;
   try {
     ref = { ...reader.repo(), number: reader.number("pull_request.number") };
   } catch {
-    return false; // a payload the routes will refuse with the reason
+    return; // a payload the routes will refuse with the reason
   }
-  pullRequestView(deps.github, reads, ref, deps.configPath)
-    .rules()
-    .catch(() => undefined);
-  return true;
+  const view = pullRequestView(deps.github, reads, ref, deps.configPath);
+  view.rules().catch(() => undefined);
+  await view.pr().catch(() => undefined);
 }
 
 /**

@@ -173,7 +173,8 @@ describe("a quick route that fails", () => {
   it("answers 500 with the route's name and no stack trace, so GitHub shows it and can redeliver", async () => {
     const gh = new OwnershipGitHub(OWNER, REPO, { [SHA.base]: {}, [SHA.head]: {} });
     gh.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head });
-    gh.failNext({ call: "POST /app/installations/4242/access_tokens", status: 500, body: { message: "Server Error" } });
+    // Twice: the pull request read ahead of the routes fails, and so does the routes' own read.
+    for (let i = 0; i < 2; i++) gh.failNext({ call: "POST /app/installations/4242/access_tokens", status: 500, body: { message: "Server Error" } });
     nockGitHub(gh);
     const errors: string[] = [];
     const request = githubRequest(router.origin, { event: "pull_request_review", payload: reviewEvent("submitted", { state: "approved", user: "alice" }) });
