@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { signatureFor } from "../src/netlify/signature.js";
 import { handleWebhook, netlifyWebhookOptions } from "../src/netlify/webhook.js";
+import { getStore } from "@netlify/blobs";
 import { pullRequestEvent } from "../test/fixtures/github/payloads.js";
 import { SHA } from "../test/fixtures/github/repo.js";
 import { bundleFunction } from "../test/support/function-bundle.js";
@@ -23,7 +24,7 @@ const COLD_RUNS = 5;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
-async function ackLatency(): Promise<{ queued: number[]; ignored: number[] }> {
+async function ackLatency(): Promise<{ queued: number[]; ignored: number[]; floor: number[] }> {
   const servers = fork(fileURLToPath(new URL("./netlify-servers.ts", import.meta.url)), { execArgv: ["--import", "tsx"] });
   const { blobsURL, origin } = await new Promise<{ blobsURL: string; origin: string }>((resolve, reject) => {
     servers.once("message", (m) => resolve(m as { blobsURL: string; origin: string }));
@@ -59,7 +60,19 @@ async function ackLatency(): Promise<{ queued: number[]; ignored: number[] }> {
     for (let i = 0; i < DELIVERIES; i++) queued.push(await time("pull_request", opened, 202));
     const ignored: number[] = [];
     for (let i = 0; i < DELIVERIES; i++) ignored.push(await time("star", star, 200));
-    return { queued: queued.sort((a, b) => a - b), ignored: ignored.sort((a, b) => a - b) };
+    // The floor: what any webhook that queues must wait for, with nothing of PromptOps around it:
+    // one write of the same bytes to the same Blobs server, then one POST to the worker's URL.
+    const store = getStore({ name: "bench-floor", siteID: "bench-site", token: "bench", edgeURL: blobsURL, uncachedEdgeURL: blobsURL, consistency: "strong" });
+    const bytes = new TextEncoder().encode(opened);
+    const floor: number[] = [];
+    for (let i = 0; i < DELIVERIES; i++) {
+      const start = performance.now();
+      await store.set(randomUUID(), bytes.slice().buffer, { onlyIfNew: true });
+      const res = await fetch(`${origin}/.netlify/functions/review-background`, { method: "POST", body: "{}" });
+      await res.body?.cancel();
+      floor.push(performance.now() - start);
+    }
+    return { queued: queued.sort((a, b) => a - b), ignored: ignored.sort((a, b) => a - b), floor: floor.sort((a, b) => a - b) };
   } finally {
     await new Promise<void>((resolve) => {
       servers.once("exit", () => resolve());
@@ -86,7 +99,7 @@ export async function benchNetlifyWebhook(): Promise<number> {
   try {
     const closure = bundle.staticClosure(bundle.entry);
     const all = Object.keys(bundle.metafile.outputs).map((o) => join(process.cwd(), o));
-    const { queued, ignored } = await ackLatency();
+    const { queued, ignored, floor } = await ackLatency();
     const cold = await coldImport(bundle.entry);
     // What a review's owners check inside the webhook loads on top (Probot, the workflows).
     const quick = await coldImport(bundle.entry, bundle.outputHolding("src/netlify/run-routes.ts")!, bundle.outputHolding("src/host/route-workflows.ts")!);
@@ -95,6 +108,7 @@ export async function benchNetlifyWebhook(): Promise<number> {
       ["deliveries", `${DELIVERIES} signed pull_request.opened (queued), ${DELIVERIES} star.created (ignored)`],
       ["ack latency, queued", `p50 ${ms(percentile(queued, 50))}, p99 ${ms(p99)} (target p99 < ${TARGET_P99_MS} ms)`],
       ["ack latency, ignored", `p50 ${ms(percentile(ignored, 50))}, p99 ${ms(percentile(ignored, 99))}`],
+      ["floor: Blobs write + worker POST", `p50 ${ms(percentile(floor, 50))}, p99 ${ms(percentile(floor, 99))} (the same two round trips with no handler; queued p99 = ${(p99 / percentile(floor, 99)).toFixed(2)} x floor)`],
       ["bundle loaded to ack", `${(bundle.bytes(closure) / 1024).toFixed(1)} KB in ${closure.length} files`],
       ["bundle, all chunks", `${(bundle.bytes(all) / 1024 / 1024).toFixed(2)} MB (engine, SDKs and Probot load on demand)`],
       ["cold import", `${ms(cold)} (median of ${COLD_RUNS} fresh processes; target < ${TARGET_COLD_MS} ms)`],
