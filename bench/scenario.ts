@@ -128,9 +128,12 @@ async function runScenario(spec: ScenarioSpec): Promise<ScenarioFigures> {
       report.end();
       await once(report, "finish");
       const used = process.cpuUsage(cpu);
+      // With `node --expose-gc`: BENCH_DEBUG=1 prints the live heap after the run (workspace and
+      // result still held); BENCH_SNAPSHOT=FILE also writes a heap snapshot of it.
       if (process.env.BENCH_DEBUG && globalThis.gc) {
         const before = process.memoryUsage();
         globalThis.gc();
+        if (process.env.BENCH_SNAPSHOT) (await import("node:v8")).writeHeapSnapshot(process.env.BENCH_SNAPSHOT);
         const after = process.memoryUsage();
         process.stderr.write(`heap before gc ${mb(before.heapUsed)} total ${mb(before.heapTotal)} rss ${mb(before.rss)}; live ${mb(after.heapUsed)} MB, external ${mb(after.external)} arrayBuffers ${mb(after.arrayBuffers)}\n`);
       }
