@@ -9,23 +9,12 @@ import { createGitHubPort } from "../../src/github/octokit.js";
 import { DRIFT_LABEL, runDriftCheck } from "../../src/workflows/run-drift-check.js";
 import { ActionGitHub } from "../action/action-github.js";
 import { serveGitHub } from "../fixtures/github/fake-github.js";
-import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
+import { deployedReport, OWNER, PINS, PROMPT, REPO, SHA256, V1, V11 } from "../fixtures/github/drifting-repo.js";
+import { addRecordedTag } from "../fixtures/github/tagged.js";
 import { tempRepo, type TempRepo } from "./git-fixture.js";
 import { recordingIO } from "./io-fixture.js";
 import { identify } from "./env-fixture.js";
 
-const OWNER = "acme";
-const REPO = "support-bot";
-const PROMPT = "prompts/support/summary.prompt.yml";
-const PINS = ".github/prompt-environments.yml";
-
-function prompt(version: string, system: string): string {
-  return ["name: Ticket summary", "model: echo", "promptops:", "  id: support/summary", `  version: ${version}`, "messages:", "  - role: system", `    content: ${JSON.stringify(system)}`, ""].join("\n");
-}
-const V1 = prompt("1.0.0", "Summarize.");
-const V11 = prompt("1.1.0", "Summarize briefly.");
-const SHA256 = { v1: promptSha256(PROMPT, V1), v11: promptSha256(PROMPT, V11) };
-const report = (version: string, sha256: string) => JSON.stringify({ environment: "production", prompts: { "support/summary": { version, sha256 } } });
 
 let github: ActionGitHub;
 let server: { host: string; close(): Promise<void> };
@@ -52,10 +41,10 @@ beforeAll(async () => {
   addRecordedTag(github.tags, "2".repeat(40), { [PROMPT]: V11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" });
   server = await serveGitHub(github);
   // Detected (pending rollout), the same an hour later, changed (wrong content), resolved.
-  await check("2024-06-01T00:00:00Z", report("1.0.0", SHA256.v1));
-  await check("2024-06-01T01:00:00Z", report("1.0.0", SHA256.v1));
-  await check("2024-06-01T02:00:00Z", report("1.1.0", SHA256.v1));
-  await check("2024-06-01T03:00:00Z", report("1.1.0", SHA256.v11));
+  await check("2024-06-01T00:00:00Z", deployedReport("1.0.0", SHA256.v1));
+  await check("2024-06-01T01:00:00Z", deployedReport("1.0.0", SHA256.v1));
+  await check("2024-06-01T02:00:00Z", deployedReport("1.1.0", SHA256.v1));
+  await check("2024-06-01T03:00:00Z", deployedReport("1.1.0", SHA256.v11));
   // Records nobody may write: an issue a person opened with the label, and a person's comment
   // on the bot's issue, each holding a copy of a real record.
   const real = github.issues[0]!;

@@ -9,24 +9,13 @@ import { parseDriftRecords } from "../../src/core/environments/drift-record.js";
 import { handleScheduledDrift } from "../../src/netlify/scheduled-drift.js";
 import { serveGitHub } from "../fixtures/github/fake-github.js";
 import { INSTALLATION_ID } from "../fixtures/github/payloads.js";
-import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
+import { deployedReport, OWNER, PINS, PROMPT, REPO, SHA256, V1, V11 } from "../fixtures/github/drifting-repo.js";
+import { addRecordedTag } from "../fixtures/github/tagged.js";
 import { ActionGitHub } from "../action/action-github.js";
 import { QuietOctokit } from "../app/helpers.js";
 import { appEnvironment } from "./harness.js";
 
-const OWNER = "acme";
-const REPO = "support-bot";
-const PROMPT = "prompts/support/summary.prompt.yml";
-const PINS = ".github/prompt-environments.yml";
-
-function prompt(version: string, system: string): string {
-  return ["name: Ticket summary", "model: echo", "promptops:", "  id: support/summary", `  version: ${version}`, "messages:", "  - role: system", `    content: ${JSON.stringify(system)}`, ""].join("\n");
-}
-const V1 = prompt("1.0.0", "Summarize.");
-const V11 = prompt("1.1.0", "Summarize briefly.");
-const SHA256 = { v1: promptSha256(PROMPT, V1), v11: promptSha256(PROMPT, V11) };
 const PINS_FILE = "environments:\n  production:\n    pins: { support/summary: 1.1.0 }\n    deployed: { file: deployed/production.json }\n";
-const report = (version: string, sha256: string) => JSON.stringify({ environment: "production", prompts: { "support/summary": { version, sha256 } } });
 
 interface Repository {
   name: string;
@@ -109,7 +98,7 @@ const run = (req: Request) => handleScheduledDrift(req, { env: process.env, Octo
 describe("the scheduled drift function", () => {
   it("is a Netlify scheduled function, and runs as deployed", async () => {
     expect(config).toEqual({ schedule: "@hourly" });
-    push(report("1.1.0", SHA256.v11));
+    push(deployedReport("1.1.0", SHA256.v11));
     const response = await drift(scheduledRequest());
     expect([response.status, await response.text()]).toEqual([200, "drift checked in 1 repositories\n"]);
     expect(github.calls).toContain("GET /app/installations");
@@ -117,7 +106,7 @@ describe("the scheduled drift function", () => {
   });
 
   it("opens one issue on drift, updates it on the next run, closes it when back in sync", async () => {
-    push(report("1.0.0", SHA256.v1));
+    push(deployedReport("1.0.0", SHA256.v1));
     const first = await run(scheduledRequest());
     expect([first.status, await first.text()]).toEqual([200, "drift checked in 1 repositories\n"]);
     // The suspended installation gets no token, the archived repository no check.
@@ -129,12 +118,12 @@ describe("the scheduled drift function", () => {
     expect(issue!.body).toContain("| `support/summary` | pending-rollout | `1.1.0` | `1.0.0` |");
     expect(parseDriftRecords(issue!.body).map((r) => r.source)).toEqual(["app"]);
 
-    push(report("1.1.0", SHA256.v1));
+    push(deployedReport("1.1.0", SHA256.v1));
     expect((await run(scheduledRequest())).status).toBe(200);
     expect(open().map((i) => i.number)).toEqual([issue!.number]);
     expect(open()[0]!.body).toContain("| `support/summary` | hash-mismatch | `1.1.0` | `1.1.0` |");
 
-    push(report("1.1.0", SHA256.v11));
+    push(deployedReport("1.1.0", SHA256.v11));
     expect((await run(scheduledRequest())).status).toBe(200);
     expect(open()).toEqual([]);
     expect(github.issues).toHaveLength(1);
@@ -144,7 +133,7 @@ describe("the scheduled drift function", () => {
   });
 
   it("checks every repository whatever happens to one, and answers 500 naming the one that failed", async () => {
-    push(report("1.0.0", SHA256.v1));
+    push(deployedReport("1.0.0", SHA256.v1));
     // GitHub lists a repository this double does not serve: its reads answer 404.
     github.repositories = [{ name: "gone" }, { name: REPO }];
     const errors: string[] = [];
