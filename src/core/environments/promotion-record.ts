@@ -4,6 +4,7 @@
 // (`promptops/promotions/pr-<number>`), where `promptops audit` reads it back offline.
 
 import { Ajv, type JSONSchemaType, type ValidateFunction } from "ajv";
+import { recordBlock } from "../versions/audit.js";
 
 export interface PromotionRecord {
   pr: { number: number; url: string };
@@ -94,15 +95,6 @@ export function renderPromotionRecord(record: PromotionRecord): string {
 
 /** The record in a tag message, or undefined when there is none or it is malformed. */
 export function parsePromotionRecord(message: string): PromotionRecord | undefined {
-  const text = message.replace(/\r\n?/g, "\n");
-  const end = text.lastIndexOf(`\n${PROMOTION_END}`);
-  if (end === -1) return undefined;
-  const begin = text.lastIndexOf(`${PROMOTION_BEGIN}\n`, end);
-  if (begin === -1) return undefined;
-  try {
-    const data: unknown = JSON.parse(text.slice(begin + PROMOTION_BEGIN.length + 1, end));
-    return validate(data) ? data : undefined;
-  } catch {
-    return undefined;
-  }
+  const data = recordBlock(message, PROMOTION_BEGIN, PROMOTION_END);
+  return data !== undefined && validate(data) ? data : undefined;
 }

@@ -121,18 +121,25 @@ export function renderAuditRecord(record: AuditRecord): string {
 
 /** The record in a tag message, or undefined when there is none or it is malformed. */
 export function parseAuditRecord(message: string): AuditRecord | undefined {
+  const data = recordBlock(message, AUDIT_BEGIN, AUDIT_END);
+  return data !== undefined && validate(data) ? ordered(data) : undefined;
+}
+
+/**
+ * The JSON between the last `begin` line and the `end` line after it in a tag message (the audit
+ * record, the promotion record), or undefined when there is no such block or it is not JSON.
+ */
+export function recordBlock(message: string, begin: string, end: string): unknown {
   const text = message.replace(/\r\n?/g, "\n");
-  const end = text.lastIndexOf(`\n${AUDIT_END}`);
-  if (end === -1) return undefined;
-  const begin = text.lastIndexOf(`${AUDIT_BEGIN}\n`, end);
-  if (begin === -1) return undefined;
-  let data: unknown;
+  const close = text.lastIndexOf(`\n${end}`);
+  if (close === -1) return undefined;
+  const open = text.lastIndexOf(`${begin}\n`, close);
+  if (open === -1) return undefined;
   try {
-    data = JSON.parse(text.slice(begin + AUDIT_BEGIN.length + 1, end));
+    return JSON.parse(text.slice(open + begin.length + 1, close)) as unknown;
   } catch {
     return undefined;
   }
-  return validate(data) ? ordered(data) : undefined;
 }
 
 // Fixed key order keeps tag messages diffable; unknown keys from a newer writer are dropped.
