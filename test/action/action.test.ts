@@ -3,10 +3,8 @@
 // double and a model server on 127.0.0.1. A pull request's life: review, re-run, approval,
 // merge; then a fork without secrets and a spending cap.
 
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { buildActionBundle } from "../../scripts/build-action.js";
 import { parseAuditRecord } from "../../src/core/versions/audit.js";
 import { COMMENT_MARKER } from "../../src/core/report/index.js";
 import { serveGitHub } from "../fixtures/github/fake-github.js";
@@ -17,6 +15,7 @@ import { tempDir, tempRepo, type TempRepo } from "../cli/git-fixture.js";
 import { startCacheService } from "../support/actions-cache-service.js";
 import { startModelServer, type ModelServer } from "../support/model-server.js";
 import { ActionGitHub } from "./action-github.js";
+import { bundleForRunner, enterpriseServer, runStep, type RunnerRun } from "./runner.js";
 
 const MERGE = "a".repeat(40);
 const FORK_HEAD = "9".repeat(40);
@@ -47,10 +46,7 @@ beforeAll(async () => {
   github.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
   server = await serveGitHub(github);
   models = await startModelServer();
-  const dir = tempDir("promptops-action-");
-  bundle = join(dir, "index.js");
-  writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
-  writeFileSync(bundle, await buildActionBundle());
+  bundle = await bundleForRunner();
   workspace = tempRepo(base);
   workspace.commit("base");
 }, 60_000);
@@ -61,64 +57,27 @@ afterAll(async () => {
   workspace?.cleanup();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  summary: string;
-  outputs: Record<string, string>;
+interface Run extends RunnerRun {
   modelRequests: number;
 }
 
-/** Runs the bundle as the runner does: a fresh RUNNER_TEMP, the event in a file, inputs as INPUT_<NAME>. */
+/** Runs the bundle as the runner does, on the pull request's merge ref, counting the model requests it sent. */
 async function runAction(eventName: string, payload: unknown, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<Run> {
-  const temp = tempDir("promptops-runner-");
-  const eventPath = join(temp, "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  const summaryPath = join(temp, "step_summary");
-  const outputPath = join(temp, "output");
-  writeFileSync(summaryPath, "");
-  writeFileSync(outputPath, "");
-  mkdirSync(join(temp, "runner-temp"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_SHA: SHA.head,
-    GITHUB_REF: `refs/pull/${PR_NUMBER}/merge`,
-    GITHUB_WORKSPACE: workspace.dir,
-    GITHUB_API_URL: `http://${server.host}/api/v3`,
-    GITHUB_GRAPHQL_URL: `http://${server.host}/api/graphql`,
-    GITHUB_SERVER_URL: `http://${server.host}`,
-    GITHUB_STEP_SUMMARY: summaryPath,
-    GITHUB_OUTPUT: outputPath,
-    GITHUB_RUN_ATTEMPT: "1",
-    RUNNER_TEMP: join(temp, "runner-temp"),
-    ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
-    ...extraEnv,
-  };
   const before = models.requests.length;
-  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [bundle], { env, timeout: 30_000 }, (error, out) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout: out });
-    });
+  const run = await runStep(bundle, {
+    eventName,
+    payload,
+    inputs,
+    env: {
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_SHA: SHA.head,
+      GITHUB_REF: `refs/pull/${PR_NUMBER}/merge`,
+      GITHUB_WORKSPACE: workspace.dir,
+      ...enterpriseServer(server.host),
+      ...extraEnv,
+    },
   });
-  return { code, stdout, summary: readFileSync(summaryPath, "utf8"), outputs: parseOutputs(readFileSync(outputPath, "utf8")), modelRequests: models.requests.length - before };
-}
-
-/** The runner's reading of GITHUB_OUTPUT: `name<<DELIMITER`, the value's lines, `DELIMITER`. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i]!.match(/^([^<]+)<<(.+)$/);
-    if (!m) continue;
-    const end = lines.indexOf(m[2]!, i + 1);
-    out[m[1]!] = lines.slice(i + 1, end).join("\n");
-    i = end;
-  }
-  return out;
+  return { ...run, modelRequests: models.requests.length - before };
 }
 
 const keyed = () => ({ "github-token": "ghs_workflow_token", "openai-api-key": SECRET_KEY, "openai-base-url": `${models.url}/v1` });

@@ -3,27 +3,20 @@
 // `promptops/promotion` and the environment's owners are asked; a scheduled run keeps one drift
 // issue for an environment whose service does not run its pin.
 
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { buildActionBundle } from "../../scripts/build-action.js";
 import { serveGitHub } from "../fixtures/github/fake-github.js";
 import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA } from "../fixtures/github/repo.js";
-import { addRecordedTag, promptSha256 } from "../fixtures/github/tagged.js";
-import { tempDir, tempRepo, type TempRepo } from "../cli/git-fixture.js";
+import { deployedReport, PINS, PROMPT, SHA256, V1 as V1_TEXT, V11 as V11_TEXT } from "../fixtures/github/drifting-repo.js";
+import { addRecordedTag } from "../fixtures/github/tagged.js";
+import { tempRepo, type TempRepo } from "../cli/git-fixture.js";
 import { ActionGitHub } from "./action-github.js";
+import { bundleForRunner, enterpriseServer, runStep } from "./runner.js";
 
-const PROMPT = "prompts/support/summary.prompt.yml";
-const PINS = ".github/prompt-environments.yml";
 const V1 = "1".repeat(40);
 const V11 = "2".repeat(40);
 const MAIN = "a".repeat(40);
 
-function prompt(version: string, system: string): string {
-  return ["name: Ticket summary", "model: echo", "promptops:", "  id: support/summary", `  version: ${version}`, "messages:", "  - role: system", `    content: ${JSON.stringify(system)}`, ""].join("\n");
-}
-const files = { v1: prompt("1.0.0", "Summarize."), v11: prompt("1.1.0", "Summarize briefly.") };
+const files = { v1: V1_TEXT, v11: V11_TEXT };
 const pins = (production: string) =>
   `environments:\n  staging:\n    pins: { support/summary: 1.1.0 }\n  production:\n    promoteFrom: staging\n    owners: ["@alice"]\n    deployed: { file: deployed/production.json }\n    pins: { support/summary: ${production} }\n`;
 
@@ -33,7 +26,7 @@ let bundle: string;
 let workspace: TempRepo;
 
 beforeAll(async () => {
-  const report = JSON.stringify({ environment: "production", prompts: { "support/summary": { version: "1.0.0", sha256: promptSha256(PROMPT, files.v1) } } });
+  const report = deployedReport("1.0.0", SHA256.v1);
   github = new ActionGitHub(OWNER, REPO, {
     [V1]: { [PROMPT]: files.v1 },
     [V11]: { [PROMPT]: files.v11 },
@@ -48,10 +41,7 @@ beforeAll(async () => {
   addRecordedTag(github.tags, V11, { [PROMPT]: files.v11 }, PROMPT, { promptId: "support/summary", version: "1.1.0" });
   github.addPull({ number: PR_NUMBER, base: SHA.base, head: SHA.head, author: "Codertocat" });
   server = await serveGitHub(github);
-  const dir = tempDir("promptops-action-");
-  bundle = join(dir, "index.js");
-  writeFileSync(join(dir, "package.json"), '{ "type": "commonjs" }\n');
-  writeFileSync(bundle, await buildActionBundle());
+  bundle = await bundleForRunner();
   workspace = tempRepo({ [PROMPT]: files.v11 });
   workspace.commit("base");
 }, 60_000);
@@ -62,32 +52,18 @@ afterAll(async () => {
 });
 
 async function runAction(eventName: string, payload: unknown): Promise<{ code: number; stdout: string }> {
-  const temp = tempDir("promptops-runner-");
-  const eventPath = join(temp, "event.json");
-  writeFileSync(eventPath, JSON.stringify(payload));
-  for (const f of ["step_summary", "output"]) writeFileSync(join(temp, f), "");
-  mkdirSync(join(temp, "runner-temp"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    GITHUB_ACTIONS: "true",
-    GITHUB_EVENT_NAME: eventName,
-    GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    // `schedule` and `pull_request_target` run on the default branch; `pull_request` on the merge ref.
-    GITHUB_SHA: eventName === "schedule" ? MAIN : eventName === "pull_request_target" ? SHA.base : SHA.head,
-    GITHUB_REF: eventName === "pull_request" ? `refs/pull/${PR_NUMBER}/merge` : "refs/heads/main",
-    GITHUB_WORKSPACE: workspace.dir,
-    GITHUB_API_URL: `http://${server.host}/api/v3`,
-    GITHUB_GRAPHQL_URL: `http://${server.host}/api/graphql`,
-    GITHUB_SERVER_URL: `http://${server.host}`,
-    GITHUB_STEP_SUMMARY: join(temp, "step_summary"),
-    GITHUB_OUTPUT: join(temp, "output"),
-    GITHUB_RUN_ATTEMPT: "1",
-    RUNNER_TEMP: join(temp, "runner-temp"),
-    "INPUT_GITHUB-TOKEN": "ghs_workflow_token",
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bundle], { env, timeout: 30_000 }, (error, stdout) => resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout }));
+  return runStep(bundle, {
+    eventName,
+    payload,
+    inputs: { "github-token": "ghs_workflow_token" },
+    env: {
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      // `schedule` and `pull_request_target` run on the default branch; `pull_request` on the merge ref.
+      GITHUB_SHA: eventName === "schedule" ? MAIN : eventName === "pull_request_target" ? SHA.base : SHA.head,
+      GITHUB_REF: eventName === "pull_request" ? `refs/pull/${PR_NUMBER}/merge` : "refs/heads/main",
+      GITHUB_WORKSPACE: workspace.dir,
+      ...enterpriseServer(server.host),
+    },
   });
 }
 
