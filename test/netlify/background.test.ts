@@ -13,7 +13,7 @@ import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { baseFiles, headFiles, OWNER, PR_NUMBER, REPO, SHA, type Files } from "../fixtures/github/repo.js";
 import { startModelServer, type ModelServer } from "../support/model-server.js";
 import { QuietOctokit } from "../app/helpers.js";
-import { appEnvironment, backgroundRequest, githubRequest, newDeliveryId, startBlobs, startNetlifyRouter, type LocalBlobs } from "./harness.js";
+import { deployedEnvironment, backgroundRequest, githubRequest, newDeliveryId, startBlobs, startNetlifyRouter, type LocalBlobs } from "./harness.js";
 
 const R = `/repos/${OWNER}/${REPO}`;
 let blobs: LocalBlobs;
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 beforeEach(() => {
   for (const method of ["log", "warn", "error"] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
-  Object.assign(process.env, appEnvironment(), { NETLIFY_BLOBS_CONTEXT: Buffer.from(JSON.stringify(blobs.connection)).toString("base64") });
+  Object.assign(process.env, deployedEnvironment(blobs));
 });
 afterEach(async () => {
   process.env = { ...saved };

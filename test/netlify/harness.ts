@@ -68,6 +68,14 @@ export async function startBlobs(): Promise<LocalBlobs> {
 }
 
 /** The App's environment: the private key base64-encoded, as Netlify's small environment wants it. */
+/**
+ * What a deployed function's process.env holds: the App's settings and, as Netlify passes it, the
+ * Blobs context (here the local server's); the caller restores process.env after each test.
+ */
+export function deployedEnvironment(blobs: { connection: unknown }): Record<string, string> {
+  return { ...appEnvironment(), NETLIFY_BLOBS_CONTEXT: Buffer.from(JSON.stringify(blobs.connection)).toString("base64") };
+}
+
 export function appEnvironment(extra: Record<string, string> = {}): Record<string, string> {
   return {
     APP_ID: String(APP_ID),

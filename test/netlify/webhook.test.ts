@@ -13,7 +13,7 @@ import { pullRequestEvent } from "../fixtures/github/payloads.js";
 import { OWNER, PR_NUMBER, REPO, SHA } from "../fixtures/github/repo.js";
 import { QuietOctokit } from "../app/helpers.js";
 import { OwnershipGitHub, ownersCheck, reviewEvent } from "../app/ownership-github.js";
-import { appEnvironment, githubRequest, newDeliveryId, startBlobs, startNetlifyRouter, type LocalBlobs, type NetlifyRouter } from "./harness.js";
+import { deployedEnvironment, githubRequest, newDeliveryId, startBlobs, startNetlifyRouter, type LocalBlobs, type NetlifyRouter } from "./harness.js";
 
 const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as { name: string; examples: Record<string, any>[] }[];
@@ -39,7 +39,7 @@ beforeEach(() => {
     warn: jest.spyOn(console, "warn").mockImplementation(() => undefined),
     error: jest.spyOn(console, "error").mockImplementation(() => undefined),
   };
-  Object.assign(process.env, appEnvironment(), { NETLIFY_BLOBS_CONTEXT: Buffer.from(JSON.stringify(blobs.connection)).toString("base64") });
+  Object.assign(process.env, deployedEnvironment(blobs));
 });
 afterEach(async () => {
   process.env = { ...saved };
