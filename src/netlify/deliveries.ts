@@ -57,7 +57,9 @@ export function deliveryStore(store: Store, now: () => Date = () => new Date()):
   return {
     async enqueue(envelope) {
       const { body } = envelope;
-      const bytes = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+      // The body's own buffer when the view spans it (the webhook's case): no copy on the ack path.
+      const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+      const bytes = (whole ? body.buffer : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength)) as ArrayBuffer;
       const result = await store.set(envelopeKey(envelope.id), bytes, {
         metadata: { event: envelope.event, signature: envelope.signature, receivedAt: envelope.receivedAt },
         // Atomic on Netlify's side: of two concurrent deliveries with one id, one is stored.

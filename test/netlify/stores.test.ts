@@ -3,7 +3,7 @@
 
 import nock from "nock";
 import { blobsCache } from "../../src/netlify/blobs-cache.js";
-import { cacheScope, evalCacheStore } from "../../src/netlify/stores.js";
+import { cacheScope, deliveriesIn, evalCacheStore } from "../../src/netlify/stores.js";
 import { startBlobs, type LocalBlobs } from "./harness.js";
 
 const response = { output: "Refund issued.", usage: { input: 12, output: 3 }, latencyMs: 420, costUsd: 0.0001 };
@@ -50,5 +50,33 @@ describe("blobsCache", () => {
     const keys = (await store.list()).blobs.map((b) => b.key);
     expect(keys.filter((k) => k.startsWith("repo-2/"))).toEqual([`repo-2/${key}`]);
     expect(keys.filter((k) => k.startsWith("repo-1/"))).toHaveLength(2);
+  });
+});
+
+describe("the deliveries store", () => {
+  let blobs: LocalBlobs;
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/^(127\.0\.0\.1|localhost):/);
+    blobs = await startBlobs();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await blobs.close();
+  });
+
+  it("stores exactly the body's bytes, whether the body is its buffer or a window into a larger one", async () => {
+    const deliveries = deliveriesIn(blobs.connection);
+    const whole = new TextEncoder().encode('{"action":"opened"}');
+    const framed = new TextEncoder().encode('xx{"action":"closed"}yy').subarray(2, -2);
+    const envelope = (id: string, body: Uint8Array) => ({ id, event: "pull_request", signature: "sha256=00", body, receivedAt: "2024-06-01T00:00:00Z" });
+    const [a, b] = ["0f9e1c2a-0000-4000-8000-000000000001", "0f9e1c2a-0000-4000-8000-000000000002"];
+
+    expect(await deliveries.enqueue(envelope(a, whole))).toBe(true);
+    expect(await deliveries.enqueue(envelope(b, framed))).toBe(true);
+    expect(await deliveries.enqueue(envelope(a, whole))).toBe(false);
+
+    expect(new TextDecoder().decode((await deliveries.envelope(a))!.body)).toBe('{"action":"opened"}');
+    expect(new TextDecoder().decode((await deliveries.envelope(b))!.body)).toBe('{"action":"closed"}');
   });
 });
