@@ -8,11 +8,20 @@ import type { ProbotOctokit } from "probot";
 import { loadAppEnv, type AppEnv } from "../app/env.js";
 import type { RouteOutcome } from "../host/delivery.js";
 import { routesFor, type RouteEvent } from "../host/routes.js";
+import { createRedactor, secretsFrom } from "../core/redact.js";
+import { redactingLog } from "../host/deps.js";
 import type { WorkflowLog } from "../workflows/deps.js";
 import { consoleLog, oneLine, text } from "./log.js";
 import { appProbot, runInstallationRoutes } from "./run-routes.js";
 
 const REPOSITORIES_AT_ONCE = 4;
+
+/**
+ * Netlify stops a scheduled function after 30 seconds. No repository is started after this much
+ * of it: the ones left are reported as not checked (the answer still reaches the log), and the
+ * next hour starts from another repository, so every one is checked in turn.
+ */
+const START_DEADLINE_MS = 20_000;
 
 export interface ScheduledDriftOptions {
   env: Record<string, string | undefined>;
@@ -22,6 +31,10 @@ export interface ScheduledDriftOptions {
   retryAfterBaseMs?: number;
   /** The schedule Netlify ran (its `next_run` body has none): shown as the event's `schedule`. */
   schedule?: string;
+  /** Milliseconds; default `Date.now`. The hour picks the first repository checked. */
+  now?: () => number;
+  /** No repository is started this long after the run began (default 20 s of Netlify's 30). */
+  startDeadlineMs?: number;
 }
 
 export interface RepositoryRun {
@@ -43,13 +56,16 @@ interface InstallationRepository {
  * repository is checked whatever happens to the others) or a missing setting.
  */
 export async function handleScheduledDrift(_req: Request, options: ScheduledDriftOptions): Promise<Response> {
-  const log = options.log ?? consoleLog;
+  // The function's own secrets are masked in what it logs and answers, as in every workflow's log.
+  const redactor = createRedactor(secretsFrom(options.env));
+  const log = redactingLog(options.log ?? consoleLog, redactor);
+  const answer = (status: number, message: string) => text(status, redactor.redact(message));
   // The App's three functions share one environment and are checked alike (WEBHOOK_SECRET too,
   // though this one receives no webhook): a deploy that is missing one fails them all the same way.
   const loaded = loadAppEnv(options.env);
   if (!loaded.ok) {
     log.error(loaded.error);
-    return text(500, `PromptOps is not configured: ${loaded.error}`);
+    return answer(500, `PromptOps is not configured: ${loaded.error}`);
   }
   let runs: RepositoryRun[];
   try {
@@ -57,14 +73,14 @@ export async function handleScheduledDrift(_req: Request, options: ScheduledDrif
   } catch (error) {
     // Listing the installations failed: the App's key or GitHub, nothing per repository.
     log.error(`scheduled drift check: ${oneLine(error)}`);
-    return text(500, `scheduled drift check failed: ${oneLine(error)}`);
+    return answer(500, `scheduled drift check failed: ${oneLine(error)}`);
   }
   const failed = runs.filter((r) => r.outcomes.some((o) => o.status === "failed"));
   if (failed.length > 0) {
     const reasons = failed.map((r) => `${r.repository}: ${r.outcomes.flatMap((o) => (o.status === "failed" ? [oneLine(o.error)] : [])).join("; ")}`);
-    return text(500, `drift check failed for ${failed.length} of ${runs.length} repositories: ${reasons.join(" | ")}`);
+    return answer(500, `drift check failed for ${failed.length} of ${runs.length} repositories: ${reasons.join(" | ")}`);
   }
-  return text(200, `drift checked in ${runs.length} repositories`);
+  return answer(200, `drift checked in ${runs.length} repositories`);
 }
 
 /** Every repository of every installation, in GitHub's order (the runs listed in that order). */
@@ -94,11 +110,23 @@ export async function runScheduledDrift(app: AppEnv, options: ScheduledDriftOpti
     }
   }
   // A few repositories at a time: each waits mostly on GitHub and on its services' reports, and
-  // Netlify gives a scheduled function 30 seconds.
+  // Netlify gives a scheduled function 30 seconds. Each hour starts at another repository.
+  const now = options.now ?? Date.now;
+  const started = now();
+  const deadline = started + (options.startDeadlineMs ?? START_DEADLINE_MS);
+  const first = work.length === 0 ? 0 : Math.floor(started / 3_600_000) % work.length;
+  const order = [...work.keys()].map((k) => (k + first) % work.length);
   const limit = pLimit(REPOSITORIES_AT_ONCE);
-  const checked = await Promise.all(
-    work.map(({ installationId, repository }) =>
-      limit(async (): Promise<RepositoryRun> => {
+  const checked: RepositoryRun[] = new Array(work.length);
+  await Promise.all(
+    order.map((index) =>
+      limit(async (): Promise<void> => {
+        const { installationId, repository } = work[index]!;
+        if (now() > deadline) {
+          const error = new Error("not checked: the scheduled run ran out of time (Netlify allows 30 s); the next hour starts from another repository");
+          checked[index] = { repository: repository.full_name, installationId, outcomes: [{ route: "drift", status: "failed", error }] };
+          return;
+        }
         const event: RouteEvent = {
           name: "schedule",
           payload: {
@@ -115,7 +143,7 @@ export async function runScheduledDrift(app: AppEnv, options: ScheduledDriftOpti
           ...(options.retryAfterBaseMs !== undefined ? { retryAfterBaseMs: options.retryAfterBaseMs } : {}),
         }).catch((error: unknown): RouteOutcome[] => [{ route: "installation token", status: "failed", error }]);
         for (const o of outcomes) if (o.status === "failed") log.error(`drift check of ${repository.full_name} failed: ${oneLine(o.error)}`);
-        return { repository: repository.full_name, installationId, outcomes };
+        checked[index] = { repository: repository.full_name, installationId, outcomes };
       }),
     ),
   );

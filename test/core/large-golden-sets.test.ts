@@ -37,7 +37,8 @@ function golden(cases: number): string {
 
 const config: PromptOpsConfig = { ...DEFAULT_CONFIG, gates: { ...DEFAULT_CONFIG.gates, minPassRate: 0.5 } };
 
-async function review(baseTemplate: string, headTemplate: string, cases = CASES) {
+async function review(baseTemplate: string, headTemplate: string, cases = CASES, reviewConfig: PromptOpsConfig = config) {
+  const config = reviewConfig;
   const files = (template: string) => ({ "prompts/greet.prompt.yml": promptFile(template), "prompts/greet.golden.jsonl": golden(cases) });
   const base = await loadWorkspace(memoryTree(files(baseTemplate)), config);
   const head = await loadWorkspace(memoryTree(files(headTemplate)), config);
@@ -75,6 +76,15 @@ describe("a golden set larger than DETAILED_CASES", () => {
     expect(renderJUnit(result)).toContain(`<testsuite name="greet" tests="${CASES}" failures="${regressed.length}" errors="0" skipped="0"`);
     // The streamed file is the same document.
     expect([...renderJsonChunks(result)].join("")).toBe(renderJson(result));
+  });
+
+  it("judges the pass-rate drop on every pair, folded ones too", async () => {
+    // Every 100th case fails on the head: a pass-rate drop of 1 point, well within 10.
+    const gated = { ...config, gates: { ...config.gates, maxPassRateDrop: 0.1 } };
+    const result = await review("Greet {{name}}.", "Greet {{name}}.{{#if urgent}} Now{{/if}}", CASES, gated);
+    const finding = result.verdict.findings.find((f) => f.gate === "maxPassRateDrop");
+    expect(finding).toMatchObject({ passed: true });
+    expect(finding?.message).toContain("pass rate 100% → 99%");
   });
 
   it("keeps at most DETAILED_CASES failing cases and counts the rest", async () => {

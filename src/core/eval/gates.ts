@@ -4,7 +4,7 @@
 
 import type { GateConfig } from "../config/model.js";
 import { holm, judgeDelta, judgeLevel, judgePairedDeltas } from "./decision.js";
-import type { CaseResult, Conclusion, DeltaJudgement, GateFinding, PromptComparison, Verdict } from "./model.js";
+import { FOLDED_ERRORED, FOLDED_PASS, FOLDED_SCORED, type CaseResult, type Conclusion, type DeltaJudgement, type GateFinding, type PromptComparison, type Verdict } from "./model.js";
 import { caseCount, caseErrored, erroredCount, mean, scoredOutcomes } from "./stats.js";
 
 /** Comparisons of scores that differ by less than this are equal (float noise). */
@@ -91,9 +91,24 @@ function corrected(comparisons: readonly PromptComparison[], judge: (c: PromptCo
   return Object.fromEntries(judged.map((j, i) => [j.promptId, after[i]]));
 }
 
-/** Head pass minus base pass (1, 0 or -1) of each case scored on both sides. */
-function passDeltas(comparison: PromptComparison): number[] {
-  return comparison.cases.flatMap((c) => (c.delta === undefined || !c.base || !c.head ? [] : [(c.head.pass ? 1 : 0) - (c.base.pass ? 1 : 0)]));
+/**
+ * Head pass minus base pass (1, 0 or -1) of each case scored on both sides, listed or folded (a
+ * large golden set folds the cases a report does not show; they are paired entry by entry, as
+ * the comparison pairs their scores).
+ */
+export function passDeltas(comparison: PromptComparison): number[] {
+  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined || !c.base || !c.head ? [] : [(c.head.pass ? 1 : 0) - (c.base.pass ? 1 : 0)]));
+  const base = comparison.base?.folded;
+  const head = comparison.head?.folded;
+  if (base && head) {
+    const scored = (flags: number) => (flags & FOLDED_SCORED) !== 0 && (flags & FOLDED_ERRORED) === 0;
+    for (let i = 0; i < Math.min(base.count, head.count); i++) {
+      const b = base.flags[i]!;
+      const h = head.flags[i]!;
+      if (scored(b) && scored(h)) deltas.push((h & FOLDED_PASS ? 1 : 0) - (b & FOLDED_PASS ? 1 : 0));
+    }
+  }
+  return deltas;
 }
 
 function checkPrompt(
