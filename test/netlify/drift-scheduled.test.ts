@@ -148,6 +148,23 @@ describe("the scheduled drift function", () => {
     expect(open()).toHaveLength(1);
   });
 
+  it("starts no repository past its deadline, names the ones left, and starts from another one each hour", async () => {
+    push(deployedReport("1.0.0", SHA256.v1));
+    github.repositories = [{ name: "gone" }, { name: REPO }];
+    // Hour 1 starts at the second repository; the clock then passes the deadline.
+    const ticks = [3_600_000, 3_600_000];
+    const response = await handleScheduledDrift(scheduledRequest(), {
+      env: process.env,
+      Octokit: QuietOctokit,
+      log: { info() {}, warn() {}, error() {} },
+      startDeadlineMs: 0,
+      now: () => ticks.shift() ?? 3_600_001,
+    });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toMatch(/^drift check failed for 1 of 2 repositories: acme\/gone: not checked: the scheduled run ran out of time/);
+    expect(open()).toHaveLength(1);
+  });
+
   it("names the missing settings in one line and a 500", async () => {
     delete process.env.APP_ID;
     delete process.env.PRIVATE_KEY;
