@@ -15,19 +15,28 @@ export interface DriftSource {
   /** GitHub Enterprise Server's `https://HOST/api/v3`; default github.com. */
   baseUrl?: string;
   env: Record<string, string | undefined>;
+  /** The logins whose records count (default: DRIFT_WRITERS). */
+  writers?: readonly string[];
 }
 
 /**
- * Records count only when the App or the Action wrote them: issues opened by a bot (GitHub
- * reserves the `[bot]` suffix for apps), and in them, only the opener's own comments. A record
- * pasted by anyone else is not an event.
+ * Who writes drift issues: the Action with the workflow's token, and the App under its usual
+ * name; `--drift-writer LOGIN` names an App installed under another one.
+ */
+export const DRIFT_WRITERS: readonly string[] = ["github-actions[bot]", "promptops[bot]"];
+
+/**
+ * Records count only when PromptOps wrote them: issues opened by one of the writers (logins
+ * ending in `[bot]` are apps', which no person can take), and in them, only the opener's own
+ * comments. Any other app (a dependency updater, another workflow echoing text) and any person
+ * pasting a record write no event.
  */
 export async function readDriftEvents(source: DriftSource): Promise<AuditEvent[]> {
   const octokit = createOctokit({ auth: source.token, env: source.env, ...(source.baseUrl ? { baseUrl: source.baseUrl } : {}) });
   const issues = await listLabelledIssuesWithComments(octokit, source.repo, DRIFT_ISSUE_LABEL);
   const name = `${source.repo.owner}/${source.repo.repo}`;
   return issues
-    .filter(({ issue }) => issue.author.endsWith("[bot]"))
+    .filter(({ issue }) => issue.author.endsWith("[bot]") && (source.writers ?? DRIFT_WRITERS).includes(issue.author))
     .flatMap(({ issue, comments }) =>
       driftEvents(
         {

@@ -50,6 +50,8 @@ beforeAll(async () => {
   const real = github.issues[0]!;
   const forged = real.body.slice(real.body.indexOf("<!-- promptops:drift-record"));
   github.issues.push({ ...real, number: 9001, state: "open", body: forged, user: { login: "mallory", type: "User" } });
+  // Another app's issue echoing the same text (a dependency updater, another workflow).
+  github.issues.push({ ...real, number: 9002, state: "open", body: forged.replace("2024-06-01T00:00:00.000Z", "2024-06-03T00:00:00.000Z"), user: { login: "dependabot[bot]", type: "Bot" } });
   github.addComment(forged.replace("2024-06-01T00:00:00.000Z", "2024-06-02T00:00:00.000Z"), { login: "mallory" });
 
   repo = tempRepo({ ".github/promptops.yml": "providers:\n  retries: 0\n" });
@@ -113,6 +115,15 @@ describe("promptops audit --github", () => {
       Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === "" ? null : nested.has(k) ? JSON.parse(v) : k === "schema" || k === "pr" ? Number(v) : v])),
     );
     expect(back).toEqual(json);
+  });
+
+  it("counts only the writers it is told of: --drift-writer names the App's bot", async () => {
+    const other = await audit(api(), "--github", "--format", "json", "--drift-writer", "my-promptops[bot]");
+    expect([other.code, JSON.parse(other.out)]).toEqual([0, []]);
+    const named = await audit(api(), "--github", "--format", "json", "--drift-writer", "my-promptops[bot]", "promptops[bot]");
+    expect(JSON.parse(named.out)).toHaveLength(3);
+    const person = await audit(api(), "--github", "--drift-writer", "mallory");
+    expect([person.code, person.err]).toEqual([2, 'promptops: --drift-writer takes a bot login such as my-promptops[bot], not "mallory": only an app\'s records count\n']);
   });
 
   it("reads git alone without --github, and refuses --github without a token or with a bad name", async () => {

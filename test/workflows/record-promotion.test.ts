@@ -121,6 +121,11 @@ describe("recordPromotion", () => {
     const message = join(tempDir("promptops-tag-"), "message");
     const object = github.tags.tagObjects.get(github.tags.refs.get(recorded.tag!)!.sha)!;
     writeFileSync(message, object.message);
+    // The same record under another pull request's tag name is not that promotion's record.
+    repo.git("tag", "-a", "promptops/promotions/pr-7", "-F", message, "--cleanup=verbatim", sha.merge);
+    const misnamed = (await audit()).find((e) => e.environment?.to === "production");
+    expect(misnamed).toMatchObject({ approvals: [], actor: "Test" });
+    repo.git("tag", "-d", "promptops/promotions/pr-7");
     repo.git("tag", "-a", recorded.tag!, "-F", message, "--cleanup=verbatim", sha.merge);
     try {
       const events = await audit();

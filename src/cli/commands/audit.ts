@@ -10,7 +10,7 @@ import { formatDiagnostic } from "../../core/diagnostics.js";
 import { auditLog, formatAuditLog, promotionEvents, taggedEvent, type AuditEvent, type AuditFormat } from "../../core/environments/audit-log.js";
 import { pinChanges } from "../../core/environments/changes.js";
 import { loadEnvironments } from "../../core/environments/load.js";
-import { parsePromotionRecord, PROMOTION_TAG_PREFIX, type PromotionRecord } from "../../core/environments/promotion-record.js";
+import { parsePromotionRecord, PROMOTION_TAG_PREFIX, promotionTagName, type PromotionRecord } from "../../core/environments/promotion-record.js";
 import { parseAuditRecord } from "../../core/versions/audit.js";
 import { git, gitTree, repoRoot, workingTree } from "../git.js";
 import { EXIT, UsageError, type CliIO } from "../io.js";
@@ -28,7 +28,8 @@ export function register(program: Command, io: CliIO): void {
       "--github [owner/repo]",
       "also read drift.detected / drift.resolved from the repository's drift issues through GitHub's API (default: the origin remote's owner/repo; needs GITHUB_TOKEN, and GITHUB_API_URL for GitHub Enterprise Server)",
     )
-    .action(async (options: { since?: string; format: string; github?: string | true }) => {
+    .option("--drift-writer <login...>", "with --github: the bot login(s) whose drift records count (default: github-actions[bot] and promptops[bot]; name your App's bot, e.g. my-promptops[bot])")
+    .action(async (options: { since?: string; format: string; github?: string | true; driftWriter?: string[] }) => {
       if (!FORMATS.includes(options.format as AuditFormat)) throw new UsageError(`--format takes one of ${FORMATS.join(", ")}, not "${options.format}"`);
       if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) throw new UsageError(`--since takes a date (YYYY-MM-DD), not "${options.since}"`);
       const root = await repoRoot(io.cwd);
@@ -40,7 +41,7 @@ export function register(program: Command, io: CliIO): void {
         return;
       }
       const repo = await repoName(root);
-      const github = options.github !== undefined ? driftSource(options.github, repo, io.env) : undefined;
+      const github = options.github !== undefined ? driftSource(options.github, repo, io.env, options.driftWriter) : undefined;
       const tags = await localTags(root);
       const events: AuditEvent[] = [];
       const hashes = new Map<string, string>();
@@ -48,7 +49,8 @@ export function register(program: Command, io: CliIO): void {
       const promotionRecords = new Map<string, PromotionRecord>();
       for (const tag of tags) {
         const record = tag.name.startsWith(PROMOTION_TAG_PREFIX) && tag.message !== undefined ? parsePromotionRecord(tag.message) : undefined;
-        if (record && record.mergeCommitSha === tag.commitSha) promotionRecords.set(tag.commitSha, record);
+        // The record names its pull request: a tag of another name holding it is not that record.
+        if (record && record.mergeCommitSha === tag.commitSha && tag.name === promotionTagName(record.pr.number)) promotionRecords.set(tag.commitSha, record);
       }
       for (const tag of tags) {
         const record = tag.message !== undefined && parseTagName(config.versioning.tag, tag.name) ? parseAuditRecord(tag.message) : undefined;
@@ -64,7 +66,7 @@ export function register(program: Command, io: CliIO): void {
         } catch (error) {
           // A log without the drift it was asked for would read as "no drift": an error instead.
           const status = (error as { status?: number }).status;
-          throw new UsageError(`cannot read the drift issues of ${github.repo.owner}/${github.repo.repo}${status ? ` (HTTP ${status})` : ""}: ${(error as Error).message.split("\n")[0]}`);
+          throw new UsageError(`cannot read the drift issues of ${github.repo.owner}/${github.repo.repo}${status ? ` (HTTP ${status})` : ""}: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`);
         }
       }
       io.stdout(formatAuditLog(auditLog(events, options.since), options.format as AuditFormat));
@@ -123,7 +125,7 @@ async function textAt(root: string, commit: string, file: string): Promise<strin
   return blob?.kind === "text" ? blob.text : undefined;
 }
 
-function driftSource(option: string | true, origin: string | null, env: Record<string, string | undefined>) {
+function driftSource(option: string | true, origin: string | null, env: Record<string, string | undefined>, writers: string[] | undefined) {
   const name = option === true ? origin : option;
   if (name === null) throw new UsageError("--github needs owner/repo: the origin remote is not a GitHub repository");
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(name);
@@ -131,7 +133,9 @@ function driftSource(option: string | true, origin: string | null, env: Record<s
   const token = env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
   if (!token) throw new UsageError("--github reads the drift issues through GitHub's API: set GITHUB_TOKEN to a token that can read the repository's issues");
   const baseUrl = env.GITHUB_API_URL?.trim();
-  return { repo: { owner: m[1]!, repo: m[2]! }, token, env, ...(baseUrl ? { baseUrl } : {}) };
+  const bad = writers?.find((login) => !/^[A-Za-z0-9-]+\[bot\]$/.test(login));
+  if (bad !== undefined) throw new UsageError(`--drift-writer takes a bot login such as my-promptops[bot], not "${bad}": only an app's records count`);
+  return { repo: { owner: m[1]!, repo: m[2]! }, token, env, ...(baseUrl ? { baseUrl } : {}), ...(writers ? { writers } : {}) };
 }
 
 /** `owner/name` of the `origin` remote when it is a GitHub-style URL, else null. */
