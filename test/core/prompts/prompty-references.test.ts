@@ -64,6 +64,12 @@ describe("Prompty ${file:} references", () => {
     expect(ws.sources.get("shared/tools.yaml")).toBe(TOOLS);
   });
 
+  it("walks a front matter whose alias contains itself once, without running away", async () => {
+    const ws = await load({ "p.prompty": "---\nname: loop\nsample: &a\n  b: *a\n---\nuser:\nHi\n" });
+    expect(errorsOf(ws).filter((e) => /internal error|call stack/i.test(e))).toEqual([]);
+    expect(ws.prompts.get("p.prompty")?.name).toBe("loop");
+  });
+
   it("reads a .txt file as text", async () => {
     const ws = await load({ "p.prompty": "---\ndescription: ${file:about.txt}\n---\nuser:\nHi\n", "about.txt": "Answers questions.\n" });
     expect(ws.prompts.get("p.prompty")?.description).toBe("Answers questions.\n");

@@ -13,6 +13,8 @@ const RULE = "file-reference";
 
 /** Resolves every reference in the front matter, in place (a failed one is removed so it is reported once). */
 export function substituteReferences(r: FieldReader, promptPath: string, ctx: ParseContext): void {
+  // YAML aliases share a node, and one may contain itself (`a: &x {b: *x}`): each is walked once.
+  const seen = new WeakSet<object>();
   const walk = (value: unknown, path: YamlPath, replace: (next: unknown) => void): void => {
     const ref = referenceOf(value);
     if (ref?.kind === "file") {
@@ -23,6 +25,10 @@ export function substituteReferences(r: FieldReader, promptPath: string, ctx: Pa
     if (ref?.kind === "env") {
       checkEnvReference(r, value as string, ref.name, path, ctx);
       return;
+    }
+    if (typeof value === "object" && value !== null) {
+      if (seen.has(value)) return;
+      seen.add(value);
     }
     if (Array.isArray(value)) {
       value.forEach((item, i) => walk(item, [...path, i], (next) => (value[i] = next)));
