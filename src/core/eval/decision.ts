@@ -3,7 +3,7 @@
 // prompts of one review so that many harmless prompts do not add up to a red review.
 
 import type { DeltaJudgement, PromptComparison } from "./model.js";
-import { bootstrapMeans, normalQuantile, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
+import { bootstrapMeans, normalCdf, normalQuantile, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
 
 /**
  * Error rate of each one-sided decision, and of the review's "regression" verdict across its
@@ -71,7 +71,12 @@ export function judgePairedDeltas(
   const low = percentile(means, alpha * 100) as number;
   const high = percentile(means, (1 - alpha) * 100) as number;
   const atOrAbove = means.filter((m) => m >= -EPSILON).length;
-  const pValue = Math.min(1, (atOrAbove + 1) / (means.length + 1) / alphaShare);
+  // The bootstrap cannot tell p below 1 / (resamples + 1): when no resampled mean reached zero,
+  // the normal tail of the mean says how far below, so that Holm across many prompts (whose first
+  // threshold is ALPHA / prompts) can still confirm a drop no resample came near.
+  const bootstrapP = (atOrAbove + 1) / (means.length + 1);
+  const tailP = standardError > 0 ? normalCdf(delta / standardError) : delta < 0 ? 0 : 1;
+  const pValue = Math.min(1, (atOrAbove === 0 ? Math.min(bootstrapP, tailP) : bootstrapP) / alphaShare);
   const outcome = pValue <= ALPHA && -delta > tolerance + EPSILON ? "regression" : low > -tolerance - EPSILON ? "no-regression" : "inconclusive";
   return { ...base, outcome, low, high, pValue };
 }

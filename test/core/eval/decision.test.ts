@@ -1,7 +1,7 @@
 import { comparePrompt } from "../../../src/core/eval/compare.js";
-import { ALPHA, holm, judgeDelta } from "../../../src/core/eval/decision.js";
+import { ALPHA, holm, judgeDelta, judgePairedDeltas } from "../../../src/core/eval/decision.js";
 import type { DeltaJudgement } from "../../../src/core/eval/model.js";
-import { summarizeSide } from "../../../src/core/eval/stats.js";
+import { normalCdf, summarizeSide } from "../../../src/core/eval/stats.js";
 import { caseResult } from "./compare-fixtures.js";
 
 function compare(promptId: string, base: number[], head: number[]) {
@@ -96,5 +96,23 @@ describe("holm", () => {
     const out = holm([judged(0.02), judged(0.01), judged(0.6, "inconclusive")]);
     // 0.01 <= 0.05/3, then 0.02 <= 0.05/2.
     expect(out.map((j) => j.outcome)).toEqual(["regression", "regression", "inconclusive"]);
+  });
+});
+
+describe("p-values past the bootstrap's resolution", () => {
+  it("lets Holm confirm every one of 101 prompts that all drop on every case", () => {
+    // 2,000 resamples cannot show p below 1/2001, while Holm's first threshold is 0.05 / 101.
+    const judged = Array.from({ length: 101 }, (_, i) => judgePairedDeltas(Array.from({ length: 50 }, () => -1), 0.05, { seed: `p${i}` })!);
+    expect(judged.every((j) => j.pValue < ALPHA / 101)).toBe(true);
+    expect(holm(judged).map((j) => j.outcome)).toEqual(judged.map(() => "regression"));
+  });
+
+  it("takes the normal tail only where no resampled mean reached zero", () => {
+    const noisy = [-0.2, 0.1, -0.3, 0, 0.2, -0.1, -0.4, 0.1];
+    const j = judgePairedDeltas(noisy, 0.05, { seed: "noisy" })!;
+    expect(j.pValue).toBeGreaterThan(1 / 2001);
+    expect(normalCdf(-1.6448536)).toBeCloseTo(0.05, 6);
+    expect(normalCdf(-4.753424)).toBeCloseTo(1e-6, 9);
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
   });
 });
