@@ -157,7 +157,9 @@ async function evaluateAndCompare(
     prompts: staged,
     gates,
     compare: (index, sequential) => compare(runs[index]!, sequential),
-    budgetLeftUsd: spendCap ? () => Math.max(0, spendCap.limitUsd - spendCap.spentUsd) : undefined,
+    // What the answers so far cost, cached or fresh alike: counting only what was sent would let a
+    // rerun from the cache afford a stage the first run could not, and give another verdict.
+    budgetLeftUsd: spendCap ? () => Math.max(0, spendCap.limitUsd - evaluations.reduce((sum, e) => sum + e.result.costUsd, 0)) : undefined,
     resample: (stage) => resampleStage(stage, { byId, sideRuns, evaluations, models: input.models, providers }),
   });
 }

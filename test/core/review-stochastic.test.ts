@@ -7,6 +7,7 @@ import { memoryCache } from "../../src/core/eval/cache.js";
 import { createModelAccess } from "../../src/core/eval/models.js";
 import { DETAILED_CASES, seededRandom } from "../../src/core/eval/stats.js";
 import { memoryTree } from "../../src/core/files.js";
+import { createSpendCap } from "../../src/core/providers/spend-cap.js";
 import { toReviewJson } from "../../src/core/report/json.js";
 import { renderComment } from "../../src/core/report/markdown.js";
 import { reviewChanges } from "../../src/core/review.js";
@@ -63,7 +64,7 @@ describe("reviewChanges with a sampled model", () => {
     requests = 0;
   });
 
-  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7, cases = 60) {
+  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7, cases = 60, capUsd?: number) {
     const golden = goldenOf(cases);
     const config: PromptOpsConfig = {
       ...DEFAULT_CONFIG,
@@ -76,7 +77,7 @@ describe("reviewChanges with a sampled model", () => {
       loadWorkspace(memoryTree(files("Label the ticket."), "base"), config),
       loadWorkspace(memoryTree(files(headSystem), "head"), config),
     ]);
-    const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache });
+    const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache, ...(capUsd !== undefined ? { spendCap: createSpendCap(capUsd) } : {}) });
     return reviewChanges({ config, base, head, changes: [{ path: "prompts/label.prompt.yml", status: "modified" }], models, baseRef: "base", headRef: "head", now: () => 0 });
   }
 
@@ -107,6 +108,20 @@ describe("reviewChanges with a sampled model", () => {
     expect(again.stats.requestsSent).toBe(0);
     expect(again.verdict).toEqual(first.verdict);
     expect(again.comparisons[0]!.cases.map((c) => [c.base!.repeats, c.head!.repeats])).toEqual(repeats);
+  });
+
+  it("gives a rerun from the cache the verdict of the first run under a spending cap", async () => {
+    const free = await review("Label the ticket, briefly.", { adaptive: false });
+    const firstPass = free.comparisons[0]!.base!.costUsd + free.comparisons[0]!.head!.costUsd;
+    expect(firstPass).toBeGreaterThan(0);
+    // Room for the first pass, not for a stage of two more samples per case on both sides.
+    const cap = 2.5 * firstPass;
+    const cache = memoryCache();
+    const first = await review("Label the ticket, briefly.", {}, cache, 0.7, 60, cap);
+    const again = await review("Label the ticket, briefly.", {}, cache, 0.7, 60, cap);
+    expect(first.comparisons[0]!.sequential?.look ?? 1).toBe(1);
+    expect(again.comparisons[0]!.sequential?.look ?? 1).toBe(1);
+    expect(again.verdict).toEqual(first.verdict);
   });
 
   it("never re-samples at temperature 0 or with adaptive repeats off", async () => {
