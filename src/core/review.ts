@@ -192,6 +192,9 @@ async function resampleStage(
       const wanted = new Set(r.caseIds);
       for (const index of [run.base!, run.head!]) {
         const sideRun = context.sideRuns[index]!;
+        // A side at temperature 0 repeats its answer: its one sample stands (cases may hold
+        // different sample counts per side; each side's mean is its own).
+        if (sideRun.prompt.parameters.temperature === 0) continue;
         targets.push(index);
         extraRuns.push({ ...sideRun, golden: { ...sideRun.golden, cases: sideRun.golden.cases.filter((c) => wanted.has(c.id)) } });
       }

@@ -44,6 +44,7 @@ describe("reviewChanges with a sampled model", () => {
   let server: ModelServer;
   const seen = new Map<string, number>();
   let requests = 0;
+  let atZero = 0;
   beforeAll(async () => {
     server = await startModelServer({
       handler: (request) => {
@@ -51,6 +52,7 @@ describe("reviewChanges with a sampled model", () => {
         const system = messages.find((m) => m.role === "system")!.content;
         const key = JSON.stringify(messages);
         requests++;
+        if (request.body.temperature === 0) atZero++;
         // The n-th identical request is the n-th sample of that case.
         const draw = seen.get(key) ?? 0;
         seen.set(key, draw + 1);
@@ -62,9 +64,10 @@ describe("reviewChanges with a sampled model", () => {
   beforeEach(() => {
     seen.clear();
     requests = 0;
+    atZero = 0;
   });
 
-  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7, cases = 60, capUsd?: number) {
+  async function review(headSystem: string, gates: Partial<PromptOpsConfig["gates"]> = {}, cache = memoryCache(), temperature = 0.7, cases = 60, capUsd?: number, baseTemperature = temperature) {
     const golden = goldenOf(cases);
     const config: PromptOpsConfig = {
       ...DEFAULT_CONFIG,
@@ -72,10 +75,10 @@ describe("reviewChanges with a sampled model", () => {
       gates: { ...DEFAULT_CONFIG.gates, ...gates },
       versioning: { ...DEFAULT_CONFIG.versioning, requireBump: false },
     };
-    const files = (system: string) => ({ "prompts/label.prompt.yml": prompt(system, temperature), "prompts/label.golden.jsonl": golden });
+    const files = (system: string, t: number) => ({ "prompts/label.prompt.yml": prompt(system, t), "prompts/label.golden.jsonl": golden });
     const [base, head] = await Promise.all([
-      loadWorkspace(memoryTree(files("Label the ticket."), "base"), config),
-      loadWorkspace(memoryTree(files(headSystem), "head"), config),
+      loadWorkspace(memoryTree(files("Label the ticket.", baseTemperature), "base"), config),
+      loadWorkspace(memoryTree(files(headSystem, temperature), "head"), config),
     ]);
     const models = createModelAccess({ config, env: { OPENAI_API_KEY: "sk-test" }, cache, ...(capUsd !== undefined ? { spendCap: createSpendCap(capUsd) } : {}) });
     return reviewChanges({ config, base, head, changes: [{ path: "prompts/label.prompt.yml", status: "modified" }], models, baseRef: "base", headRef: "head", now: () => 0 });
@@ -122,6 +125,15 @@ describe("reviewChanges with a sampled model", () => {
     expect(first.comparisons[0]!.sequential?.look ?? 1).toBe(1);
     expect(again.comparisons[0]!.sequential?.look ?? 1).toBe(1);
     expect(again.verdict).toEqual(first.verdict);
+  });
+
+  it("re-samples only the side that samples when the other is at temperature 0", async () => {
+    const result = await review("Label the ticket, briefly.", {}, memoryCache(), 0.7, 60, undefined, 0);
+    expect(result.comparisons[0]!.sequential?.look).toBeGreaterThan(1);
+    expect(requests).toBeGreaterThan(120);
+    // The base's 60 answers at temperature 0 are asked once each.
+    expect(atZero).toBe(60);
+    expect(new Set(result.comparisons[0]!.cases.map((c) => c.base!.repeats))).toEqual(new Set([1]));
   });
 
   it("never re-samples at temperature 0 or with adaptive repeats off", async () => {
