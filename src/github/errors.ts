@@ -23,6 +23,14 @@ export class TreeTruncatedError extends Error {
   }
 }
 
+/** The repository has no commits yet: its default branch names no commit (GitHub answers 404 for it). */
+export class EmptyRepositoryError extends Error {
+  override readonly name = "EmptyRepositoryError";
+  constructor(readonly branch: string) {
+    super(`the repository has no commits yet (its default branch ${branch} does not exist)`);
+  }
+}
+
 /** The HTTP status of an Octokit RequestError, if `error` is one. */
 export function httpStatus(error: unknown): number | undefined {
   if (typeof error !== "object" || error === null) return undefined;

@@ -1,6 +1,7 @@
 // Issues the scheduled checks keep (one per subject, found again by a hidden marker), and the
 // repository's default branch they read from.
 
+import { EmptyRepositoryError, httpStatus } from "./errors.js";
 import type { OctokitLike } from "./octokit-like.js";
 import type { IssueInfo, RepoRef } from "./port.js";
 
@@ -57,7 +58,14 @@ export async function updateIssue(
 export async function getDefaultBranch(octokit: OctokitLike, repo: RepoRef): Promise<{ name: string; sha: string }> {
   const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.repo });
   const name = (data as { default_branch: string }).default_branch;
-  const branch = await octokit.rest.repos.getBranch({ owner: repo.owner, repo: repo.repo, branch: name });
+  let branch;
+  try {
+    branch = await octokit.rest.repos.getBranch({ owner: repo.owner, repo: repo.repo, branch: name });
+  } catch (error) {
+    // The repository was read a moment ago: its default branch missing means no commit yet.
+    if (httpStatus(error) === 404) throw new EmptyRepositoryError(name);
+    throw error;
+  }
   return { name, sha: (branch.data as { commit: { sha: string } }).commit.sha };
 }
 

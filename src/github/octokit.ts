@@ -15,7 +15,7 @@ import { clipCommentBody, CommentOwnership, editComment, upsertComment } from ".
 import { createAnnotatedTag, createRelease, getTag, listTags } from "./tags.js";
 
 export type { OctokitLike, PortLogger } from "./octokit-like.js";
-export { TagExistsError, TreeTruncatedError } from "./errors.js";
+export { EmptyRepositoryError, TagExistsError, TreeTruncatedError } from "./errors.js";
 
 /** GitHub's pull request files endpoint stops at this many files. */
 export const PULL_REQUEST_FILE_LIMIT = 3000;

@@ -10,6 +10,7 @@ import { DRIFT_ISSUE_LABEL, driftIssueMarker, driftIssueTitle, renderDriftIssue,
 import { driftRecordOf, parseDriftRecords, renderDriftRecord, sameDrift, type DriftRecord } from "../core/environments/drift-record.js";
 import { readEnvironments } from "../core/environments/load.js";
 import { resolvePins } from "../core/environments/resolve.js";
+import { EmptyRepositoryError } from "../github/errors.js";
 import type { IssueInfo, RepoRef } from "../github/port.js";
 import { readDeployedReport } from "./deployed-report.js";
 import type { WorkflowDeps } from "./deps.js";
@@ -48,7 +49,16 @@ export interface DriftCheckResult {
 export async function runDriftCheck(deps: DriftCheckDeps, target: DriftCheckTarget): Promise<DriftCheckResult> {
   const { github, log } = deps;
   const repo = target.repo;
-  const sha = target.sha ?? (await github.getDefaultBranch(repo)).sha;
+  let sha = target.sha;
+  if (sha === undefined) {
+    try {
+      sha = (await github.getDefaultBranch(repo)).sha;
+    } catch (error) {
+      // Nothing is pinned in a repository with no commit: nothing to check, nothing failed.
+      if (error instanceof EmptyRepositoryError) return { sha: "", skipped: error.message, environments: [] };
+      throw error;
+    }
+  }
   const tree = createGitHubSnapshots(github, repo, { base: sha, head: sha }).head;
   const { config, diagnostics } = await readConfig(tree, deps.configPath);
   const broken = diagnostics.find((d) => d.severity === "error");

@@ -158,6 +158,13 @@ describe("runDriftCheck", () => {
     expect(all.at(-1)!.rows[0]).toMatchObject({ state: "hash-mismatch" });
   });
 
+  it("skips a repository with no commits, opening nothing", async () => {
+    const { gh } = repository();
+    const result = await runDriftCheck(deps(), { repo: { owner: OWNER, repo: REPO } });
+    expect(result).toEqual({ sha: "", skipped: "the repository has no commits yet (its default branch main does not exist)", environments: [] });
+    expect(gh.issues).toEqual([]);
+  });
+
   it("an unreachable service is an open issue, never in sync; a second open issue is closed as a duplicate", async () => {
     const { gh, push } = repository();
     push(report("production", "1.1.0", SHA256.v11));
