@@ -67,6 +67,8 @@ let validator: ValidateFunction<DriftRecord> | undefined;
 const validate = (data: unknown): data is DriftRecord => (validator ??= new Ajv({ allErrors: false }).compile(schema))(data);
 
 /** The snapshot of one check: the drifting rows, in the check's order. */
+const DETAIL_CHARS = 120;
+
 export function driftRecordOf(drift: EnvironmentDrift, at: { checkedAt: string; sha: string; source?: "app" | "action" }): DriftRecord {
   return {
     environment: drift.environment,
@@ -82,7 +84,8 @@ export function driftRecordOf(drift: EnvironmentDrift, at: { checkedAt: string; 
         ...(r.pinned !== undefined && { pinned: r.pinned }),
         ...(r.expectedSha256 !== undefined && { expectedSha256: r.expectedSha256 }),
         ...(r.deployed && { deployed: { version: r.deployed.version, ...(r.deployed.sha256 !== undefined && { sha256: r.deployed.sha256 }) } }),
-        detail: r.detail,
+        // Clipped: the records of every drifting prompt share one issue description.
+        detail: r.detail.length > DETAIL_CHARS ? `${r.detail.slice(0, DETAIL_CHARS - 1)}…` : r.detail,
       })),
   };
 }

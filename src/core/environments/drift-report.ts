@@ -37,8 +37,15 @@ export function driftIssueTitle(environment: string): string {
  * `history`: every change of this environment's drift while the issue is open, oldest first
  * (see drift-record.ts), kept in the body as hidden blocks for the audit log.
  */
+/**
+ * Rows the issue's table shows: with the hidden records (every row, in full) the description must
+ * stay within GitHub's 65,536 characters however many prompts drift.
+ */
+export const DRIFT_TABLE_ROWS = 50;
+
 export function renderDriftIssue(env: EnvironmentDrift, pinsFile: string, checkedAt: string, history: readonly DriftRecord[] = []): string {
-  const rows = env.rows.filter((r) => isDrift(r.state));
+  const drifting = env.rows.filter((r) => isDrift(r.state));
+  const rows = drifting.slice(0, DRIFT_TABLE_ROWS);
   const table = [
     "| Prompt | State | Pinned | Deployed | Expected sha256 | Deployed sha256 | Detail |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -50,9 +57,10 @@ export function renderDriftIssue(env: EnvironmentDrift, pinsFile: string, checke
         r.deployed ? inlineCode(r.deployed.version, { table: true, maxLength: 64 }) : "—",
         short(r.expectedSha256),
         r.deployed ? inlineCode(short(r.deployed.sha256), { table: true }) : "—",
-        escapeInline(r.detail, { maxLength: 300 }),
+        escapeInline(r.detail, { maxLength: 160 }),
       ].join(" | "),
     ).map((line) => `| ${line} |`),
+    ...(drifting.length > rows.length ? ["", `…and ${drifting.length - rows.length} more drifting prompts (all in ${inlineCode(`promptops drift --env ${env.environment}`)} and the audit log).`] : []),
   ];
   return [
     driftIssueMarker(env.environment),

@@ -4,7 +4,8 @@
 
 import { driftEvents } from "../../../src/core/environments/audit-log.js";
 import { driftRecordOf, parseDriftRecords, renderDriftRecord, sameDrift, type DriftRecord } from "../../../src/core/environments/drift-record.js";
-import type { EnvironmentDrift } from "../../../src/core/environments/drift.js";
+import { DRIFT_TABLE_ROWS, renderDriftIssue } from "../../../src/core/environments/drift-report.js";
+import type { DriftRow, EnvironmentDrift } from "../../../src/core/environments/drift.js";
 
 const production = (rows: EnvironmentDrift["rows"]): EnvironmentDrift => ({ environment: "production", source: "deployed/production.json", status: rows.length > 0 ? "drift" : "in-sync", rows });
 const at = (checkedAt: string, sha = "a".repeat(40)) => ({ checkedAt, sha, source: "action" as const });
@@ -66,5 +67,27 @@ describe("driftEvents", () => {
       ["03", "drift.resolved", "a", "unpinned-deploy", "0.9.0"],
     ]);
     expect(events.every((e) => e.drift!.issue === 12 && e.actor === "promptops[bot]" && e.source === "github" && e.environment!.to === "production")).toBe(true);
+  });
+});
+
+describe("a drift issue for many drifting prompts", () => {
+  it("stays within GitHub's limit on an issue body: 50 table rows, every prompt in the record", () => {
+    const sha = "f".repeat(64);
+    const rows: DriftRow[] = Array.from({ length: 120 }, (_, i) => ({
+      promptId: `team/prompt-number-${i}`,
+      state: "hash-mismatch",
+      pinned: "1.2.3",
+      expectedSha256: sha,
+      deployed: { version: "1.2.3", sha256: "e".repeat(64) },
+      detail: `the service reports content that differs from the tagged version: ${"x".repeat(400)}`,
+    }));
+    const drift: EnvironmentDrift = { environment: "production", source: "https://svc.example.com/.well-known/promptops.json", status: "drift", rows };
+    const record = driftRecordOf(drift, { checkedAt: "2024-06-01T00:00:00.000Z", sha: "a".repeat(40), source: "app" });
+    const body = renderDriftIssue(drift, ".github/prompt-environments.yml", "2024-06-01T00:00:00.000Z", [record]);
+
+    expect(Buffer.byteLength(body)).toBeLessThan(65_536);
+    expect(body.split("\n").filter((l) => l.startsWith("| `team/"))).toHaveLength(DRIFT_TABLE_ROWS);
+    expect(body).toContain("…and 70 more drifting prompts");
+    expect(parseDriftRecords(body)[0]!.rows).toHaveLength(120);
   });
 });
