@@ -8,6 +8,18 @@ import { startBlobs, type LocalBlobs } from "./harness.js";
 
 const response = { output: "Refund issued.", usage: { input: 12, output: 3 }, latencyMs: 420, costUsd: 0.0001 };
 
+// One local Blobs server (@netlify/blobs' own) for the stores below.
+let blobs: LocalBlobs;
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/^(127\.0\.0\.1|localhost):/);
+  blobs = await startBlobs();
+});
+afterAll(async () => {
+  nock.enableNetConnect();
+  await blobs.close();
+});
+
 describe("cacheScope", () => {
   it("shares production's cache across deploys and gives every other deploy its own", () => {
     expect(cacheScope({}, { deploy: { id: "a1", context: "production" } })).toEqual({ context: "production" });
@@ -19,17 +31,6 @@ describe("cacheScope", () => {
 });
 
 describe("blobsCache", () => {
-  let blobs: LocalBlobs;
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/^(127\.0\.0\.1|localhost):/);
-    blobs = await startBlobs();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await blobs.close();
-  });
-
   it("answers what was stored, per repository, and treats a damaged entry as a miss", async () => {
     const store = evalCacheStore({ context: "production" }, blobs.connection);
     const repo1 = blobsCache(store, "repo-1/");
@@ -54,17 +55,6 @@ describe("blobsCache", () => {
 });
 
 describe("the deliveries store", () => {
-  let blobs: LocalBlobs;
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect(/^(127\.0\.0\.1|localhost):/);
-    blobs = await startBlobs();
-  });
-  afterAll(async () => {
-    nock.enableNetConnect();
-    await blobs.close();
-  });
-
   it("stores exactly the body's bytes, whether the body is its buffer or a window into a larger one", async () => {
     const deliveries = deliveriesIn(blobs.connection);
     const whole = new TextEncoder().encode('{"action":"opened"}');
