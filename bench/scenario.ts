@@ -6,7 +6,7 @@
 
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdtemp, rm, writeFile, mkdir, open } from "node:fs/promises";
 import { request as httpRequest, Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,12 +66,20 @@ promptops:
 `;
 }
 
-function goldenFile(cases: number): string {
-  const rows: string[] = [];
-  for (let i = 0; i < cases; i++) {
-    rows.push(JSON.stringify({ id: `case-${i}`, vars: { ticket: `ticket ${i}: the export job fails with code ${i % 97}`, urgent: i % 2 === 0 } }));
+/** Writes the golden set a thousand rows at a time: the file is built on disk, not in this process' memory. */
+async function writeGoldenFile(path: string, cases: number): Promise<void> {
+  const file = await open(path, "w");
+  try {
+    for (let start = 0; start < cases; start += 1000) {
+      let block = "";
+      for (let i = start; i < Math.min(cases, start + 1000); i++) {
+        block += `${JSON.stringify({ id: `case-${i}`, vars: { ticket: `ticket ${i}: the export job fails with code ${i % 97}`, urgent: i % 2 === 0 } })}\n`;
+      }
+      await file.write(block);
+    }
+  } finally {
+    await file.close();
   }
-  return `${rows.join("\n")}\n`;
 }
 
 async function writeProject(dir: string, head: boolean, cases: number, spec: ScenarioSpec): Promise<void> {
@@ -79,12 +87,15 @@ async function writeProject(dir: string, head: boolean, cases: number, spec: Sce
   await mkdir(join(dir, ".github"), { recursive: true });
   await writeFile(join(dir, ".github", "promptops.yml"), `providers:\n  concurrency: ${spec.concurrency}\n  openai:\n    baseUrl: ${spec.url}/v1\n`);
   await writeFile(join(dir, "prompts", "triage.prompt.yml"), promptFile(head));
-  await writeFile(join(dir, "prompts", "triage.golden.jsonl"), goldenFile(cases));
+  await writeGoldenFile(join(dir, "prompts", "triage.golden.jsonl"), cases);
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 async function runScenario(spec: ScenarioSpec): Promise<ScenarioFigures> {
+  // As the CLI's eval and review do before they run (and before this process writes the project).
+  const { sizeHeapForStreaming } = await import("../src/host/heap.js");
+  sizeHeapForStreaming();
   const root = await mkdtemp(join(tmpdir(), "promptops-bench-"));
   try {
     await writeProject(join(root, "base"), false, spec.cases, spec);

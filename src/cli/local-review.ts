@@ -14,6 +14,7 @@ import { outsideRoot } from "./git.js";
 import { UsageError, type CliIO } from "./io.js";
 import { createProgress } from "./progress.js";
 import { loadRevisions } from "./revisions.js";
+import { sizeHeapForStreaming } from "../host/heap.js";
 
 export interface ModelOptions {
   /** Overrides `providers.concurrency`. */
@@ -85,6 +86,8 @@ async function readRecordings(io: CliIO, file: string, root?: string): Promise<R
 
 /** Model access for a CLI command: env, cache, replay and recording, a progress bar on a TTY. */
 export async function cliModels(io: CliIO, root: string, config: PromptOpsConfig, options: ModelOptions) {
+  // This process is about to run an evaluation: a stream of short-lived requests (host/heap.ts).
+  sizeHeapForStreaming();
   const progress = createProgress(process.stderr);
   const recorded: Record<string, RecordedResponse> = {};
   const replay = options.replay ? await readRecordings(io, options.replay) : undefined;

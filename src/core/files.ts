@@ -1,8 +1,19 @@
 // The port through which the core reads a repository at one revision. Hosts implement it:
 // the CLI with `git`, the App with batched GraphQL queries.
 
+import { isUtf8 } from "node:buffer";
+
 export type FileBlob =
-  | { kind: "text"; text: string; size: number }
+  | {
+      kind: "text";
+      text: string;
+      size: number;
+      /**
+       * The file's UTF-8 bytes, when it was read as bytes (a UTF-8 BOM included): a large file
+       * (a golden set) is parsed from them line by line, and its text is then never decoded whole.
+       */
+      bytes?: Uint8Array;
+    }
   | {
       kind: "binary";
       size: number;
@@ -59,15 +70,25 @@ export function formatBytes(bytes: number): string {
 export function blobFromBytes(bytes: Uint8Array, maxBytes = MAX_FILE_BYTES): FileBlob {
   if (bytes.byteLength > maxBytes) return { kind: "too-large", size: bytes.byteLength };
   if (bytes.includes(0)) return { kind: "binary", size: bytes.byteLength };
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
+  // Checked without decoding: the text is made on first use, and a reader of `bytes` never makes it.
+  if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes);
     return { kind: "binary", size: bytes.byteLength, ...(at ? { invalidUtf8: at } : {}) };
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { kind: "text", text, size: bytes.byteLength };
+  let text: string | undefined;
+  const blob: FileBlob = {
+    kind: "text",
+    size: bytes.byteLength,
+    get text() {
+      if (text === undefined) {
+        text = new TextDecoder("utf-8").decode(bytes);
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      return text;
+    },
+  };
+  // Not enumerable: a copy, a comparison or a JSON of the blob is about its text, as before.
+  return Object.defineProperty(blob, "bytes", { value: bytes, enumerable: false });
 }
 
 /**

@@ -10,7 +10,7 @@ import { decideVerdict } from "./eval/gates.js";
 import type { PromptComparison, ReviewResult, SideResult } from "./eval/model.js";
 import { summarizeSide } from "./eval/stats.js";
 import type { ChangedPath } from "./files.js";
-import type { GoldenSet } from "./golden/model.js";
+import { eachCase, goldenSet, removedCases, type GoldenSet } from "./golden/model.js";
 import { detectChanges, type ChangedPrompt, type ChangeSet } from "./workspace/detect.js";
 import { lintWorkspace } from "./workspace/lint.js";
 import { unifiedDiff } from "./report/diff.js";
@@ -127,7 +127,6 @@ async function evaluateAndCompare(
     const sides = [b, h].flatMap((i) => (i === undefined ? [] : [evaluations[i]!.result]));
     // Where each listed case is defined (a large set lists only some), and which base cases the head dropped.
     const listed = new Set(sides.flatMap((side) => side.cases.map((c) => c.caseId)));
-    const headIds = new Set(headGolden?.cases.map((c) => c.id));
     return comparePrompt({
       promptId: prompt.id,
       path: prompt.path,
@@ -137,8 +136,8 @@ async function evaluateAndCompare(
       ...(sequential ? { sequential } : {}),
       ...(b !== undefined ? { base: evaluations[b]!.result } : {}),
       ...(h !== undefined ? { head: evaluations[h]!.result } : {}),
-      baseCaseIds: (baseGolden?.cases ?? []).flatMap((c) => (headIds.has(c.id) ? [] : [c.id])),
-      cases: new Map((headGolden?.cases ?? []).flatMap((c) => (listed.has(c.id) ? [[c.id, { source: c.source, vars: c.vars }] as const] : []))),
+      baseCaseIds: baseGolden ? removedCases(baseGolden, headGolden).map((c) => c.id) : [],
+      cases: listedCases(headGolden, listed),
     });
   };
 
@@ -149,7 +148,7 @@ async function evaluateAndCompare(
     // Two prompts with one id (a lint error) cannot be told apart by the stages: neither is staged.
     const unique = runs.filter((r) => r.prompt.id === prompt.id).length === 1;
     const adaptive = unique && h !== undefined && b !== undefined && gates.maxRepeats > providers.repeats && adaptiveFor(prompt, gates.adaptive);
-    const resampled = adaptive ? listedOnBothSides(distinctCases(sideRuns[b]!, sideRuns[h]!, providers), evaluations[b]!.result, evaluations[h]!.result) : [];
+    const resampled = adaptive && listedOnBothSides(evaluations[b]!.result, evaluations[h]!.result) ? distinctCases(sideRuns[b]!, sideRuns[h]!, providers) : [];
     return { promptId: prompt.id, resampled, looks: resampled.length > 0 ? planLooks(providers.repeats, gates.maxRepeats) : [{ repeats: providers.repeats, alphaShare: 1 }] };
   });
   const spendCap = input.models.spendCap;
@@ -196,7 +195,7 @@ async function resampleStage(
         // different sample counts per side; each side's mean is its own).
         if (sideRun.prompt.parameters.temperature === 0) continue;
         targets.push(index);
-        extraRuns.push({ ...sideRun, golden: { ...sideRun.golden, cases: sideRun.golden.cases.filter((c) => wanted.has(c.id)) } });
+        extraRuns.push({ ...sideRun, golden: goldenSet(sideRun.golden.file, sideRun.golden.slice().filter((c) => wanted.has(c.id))) });
       }
     }
     const { fromRepeat, toRepeat } = group[0]!;
@@ -211,13 +210,21 @@ async function resampleStage(
 }
 
 /**
- * The cases to re-sample: all of `ids`, unless a side folded its cases (a golden set too large to
- * list keeps only the cases that failed or changed one by one). Re-sampling only those would pull
- * the mean delta towards the unchanged folded cases' zero at every look and could call a real
- * drop "no regression shown", so such a set is judged on its first pass alone.
+ * Whether the sides' cases can be re-sampled: not when a side folded its cases (a golden set too
+ * large to list keeps only the cases that failed or changed one by one). Re-sampling only those
+ * would pull the mean delta towards the unchanged folded cases' zero at every look and could call
+ * a real drop "no regression shown", so such a set is judged on its first pass alone.
  */
-function listedOnBothSides(ids: string[], base: SideResult, head: SideResult): string[] {
-  return base.folded || head.folded ? [] : ids;
+function listedOnBothSides(base: SideResult, head: SideResult): boolean {
+  return !base.folded && !head.folded;
+}
+
+/** Where each listed case is defined and its variables, read from the golden set a window at a time. */
+function listedCases(golden: GoldenSet | undefined, listed: ReadonlySet<string>): Map<string, { source: { file: string; line: number }; vars: Record<string, unknown> }> {
+  const found = new Map<string, { source: { file: string; line: number }; vars: Record<string, unknown> }>();
+  if (!golden || listed.size === 0) return found;
+  for (const c of eachCase(golden)) if (listed.has(c.id)) found.set(c.id, { source: c.source, vars: c.vars });
+  return found;
 }
 
 /** Either side samples at a temperature above 0. */

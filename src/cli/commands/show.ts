@@ -91,7 +91,7 @@ export function register(program: Command, io: CliIO): void {
         parameters: prompt.parameters,
         messages: prompt.messages.map((m) => ({ role: m.role, content: m.content })),
         variables: variableNames(prompt),
-        testCases: golden?.cases.length ?? 0,
+        testCases: golden?.size ?? 0,
         evaluators: prompt.evaluators.map((e) => e.name),
         owners,
       };

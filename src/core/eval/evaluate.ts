@@ -1,6 +1,6 @@
 // Runs golden sets against prompts: renders the cases of every side, sends their model requests
 // through the runner (identical base/head requests go out once), then scores each output. Large
-// golden sets go through in stages of a few thousand cases, so memory holds one stage's requests
+// golden sets go through in stages of a few hundred cases, so memory holds two stages' requests
 // and answers at a time, whatever the set's size.
 
 import type { PromptOpsConfig } from "../config/model.js";
@@ -63,9 +63,10 @@ const JUDGE_PARAMETERS = { temperature: 0 };
 /**
  * Cases per side in one stage. Case i of every side is in the same stage, so base and head still
  * share identical requests; the next stage is already sending while one is scored, so the
- * provider's slots never drain between stages.
+ * provider's slots never drain between stages. 500: a 100,000-case run holds what a 1,000-case
+ * run holds (two stages), several times the requests even 64 concurrent slots have in flight.
  */
-export const STAGE_CASES = 2500;
+export const STAGE_CASES = 500;
 
 /** Cases scored at once: scorers may call a judge model, whose requests the runner limits. */
 const SCORING_WINDOW = 256;
@@ -87,11 +88,14 @@ export async function evaluateSides(
   const prepared = runs.map((run) => prepareRun(run, access, settings));
   // Results are kept or folded as each stage is scored, so a large set never holds them all.
   const fold = foldCases(runs.map((run) => run.golden));
-  const longest = Math.max(0, ...runs.map((run) => run.golden.cases.length));
+  const longest = Math.max(0, ...runs.map((run) => run.golden.size));
 
   const send = (start: number) => {
     const requests: ModelRequest[] = [];
-    const planned = prepared.map((p) => p.run.golden.cases.slice(start, start + STAGE_CASES).map((golden) => planCase(golden, p, first, repeats, requests)));
+    // Sides sharing a golden set (base and head) share its stage's cases: a packed set is parsed once.
+    const slices = new Map<GoldenSet, GoldenCase[]>();
+    const casesOf = (golden: GoldenSet) => slices.get(golden) ?? slices.set(golden, golden.slice(start, start + STAGE_CASES)).get(golden)!;
+    const planned = prepared.map((p) => casesOf(p.run.golden).map((golden) => planCase(golden, p, first, repeats, requests)));
     return { planned, outcomes: access.runner.run(requests) };
   };
   let stage = send(0);
@@ -169,8 +173,8 @@ export function distinctCases(base: SideRun, head: SideRun, settings: Pick<EvalS
     const request = caseRequest(run, golden, run.prompt.model ?? settings.defaultModel, toolDefinitions(run.prompt.tools).tools);
     return "renderError" in request ? undefined : requestKey(request);
   };
-  const baseCases = new Map(base.golden.cases.map((c) => [c.id, c]));
-  return head.golden.cases.flatMap((c) => {
+  const baseCases = new Map(base.golden.slice().map((c) => [c.id, c]));
+  return head.golden.slice().flatMap((c) => {
     const other = baseCases.get(c.id);
     if (!other) return [];
     const headKey = key(head, c);

@@ -25,8 +25,12 @@ export function mean(values: readonly number[]): number | undefined {
 
 /** The p-th percentile (0..100) with linear interpolation between ranks; undefined for no values. */
 export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
+  return sortedPercentile(Float64Array.from(values).sort(), p);
+}
+
+/** `percentile` of values already sorted ascending. */
+function sortedPercentile(sorted: ArrayLike<number>, p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
   const rank = (Math.min(100, Math.max(0, p)) / 100) * (sorted.length - 1);
   const lower = Math.floor(rank);
   const upper = Math.ceil(rank);
@@ -58,23 +62,45 @@ export function summarizeSide(
   meta: { version?: string; model?: string } = {},
   folded?: FoldedCases,
 ): SideResult {
-  const { scores, passes } = scoredOutcomes({ cases, ...(folded ? { folded } : {}) });
+  // Sums rather than arrays of every case's figures: a folded side may hold 100,000 cases.
+  let scoreSum = 0;
+  let passSum = 0;
+  let scored = 0;
   // The model answered even when a judge then failed, so those latencies are real.
-  const latencies = cases.filter((c) => c.error === undefined).map((c) => c.latencyMs);
-  let cost = cases.reduce((sum, c) => sum + (Number.isFinite(c.costUsd) ? c.costUsd : 0), 0);
+  const latencies = new Float64Array(cases.length + (folded?.count ?? 0));
+  let answered = 0;
+  let cost = 0;
+  for (const c of cases) {
+    if (isScored(c)) {
+      scoreSum += c.score;
+      passSum += c.pass ? 1 : 0;
+      scored++;
+    }
+    if (c.error === undefined) latencies[answered++] = c.latencyMs;
+    if (Number.isFinite(c.costUsd)) cost += c.costUsd;
+  }
   if (folded) {
-    for (let i = 0; i < folded.count; i++) if ((folded.flags[i]! & FOLDED_MODEL_ERROR) === 0) latencies.push(folded.latencyMs[i]!);
+    for (let i = 0; i < folded.count; i++) {
+      const flags = folded.flags[i]!;
+      if (flags & FOLDED_SCORED && (flags & FOLDED_ERRORED) === 0) {
+        scoreSum += folded.score[i]!;
+        passSum += flags & FOLDED_PASS ? 1 : 0;
+        scored++;
+      }
+      if ((flags & FOLDED_MODEL_ERROR) === 0) latencies[answered++] = folded.latencyMs[i]!;
+    }
     cost += folded.costUsd;
   }
+  const sorted = latencies.subarray(0, answered).sort();
   const result: SideResult = {
     side,
     promptPath,
     cases,
-    meanScore: mean(scores),
-    passRate: mean(passes),
+    meanScore: scored > 0 ? scoreSum / scored : undefined,
+    passRate: scored > 0 ? passSum / scored : undefined,
     costUsd: cost,
-    latencyP50Ms: percentile(latencies, 50),
-    latencyP95Ms: percentile(latencies, 95),
+    latencyP50Ms: sortedPercentile(sorted, 50),
+    latencyP95Ms: sortedPercentile(sorted, 95),
     errors: erroredCount({ cases, ...(folded ? { folded } : {}) }),
   };
   if (meta.version !== undefined) result.version = meta.version;
@@ -155,7 +181,7 @@ export interface CaseFold {
 
 export function foldCases(goldens: readonly GoldenSet[]): CaseFold {
   const kept: CaseResult[][] = goldens.map(() => []);
-  const folded = goldens.map((golden) => (golden.cases.length > DETAILED_CASES ? newFolded(golden.cases.length) : undefined));
+  const folded = goldens.map((golden) => (golden.size > DETAILED_CASES ? newFolded(golden.size) : undefined));
   // Sides grouped by golden set, in run order: one group is one comparison.
   const groups = new Map<GoldenSet, number[]>();
   goldens.forEach((golden, i) => groups.set(golden, [...(groups.get(golden) ?? []), i]));

@@ -87,29 +87,3 @@ function expectedText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === "string" ? value : JSON.stringify(value);
 }
-
-/** Keeps the first case of each id and reports the others. */
-export function dedupeCases(cases: GoldenCase[], diagnostics: Diagnostic[]): GoldenCase[] {
-  const first = new Map<string, GoldenCase>();
-  const kept: GoldenCase[] = [];
-  for (const c of cases) {
-    const seen = first.get(c.id);
-    if (seen) {
-      diagnostics.push({
-        file: c.source.file,
-        line: c.source.line,
-        column: 1,
-        severity: "error",
-        message:
-          c.id === caseIdFor(c.vars)
-            ? `duplicate golden case: same variables as the row at line ${seen.source.line}; give the rows an "id" to keep both`
-            : `duplicate golden case id "${c.id}" (first at line ${seen.source.line}); this row is ignored`,
-        rule: "golden-duplicate-id",
-      });
-      continue;
-    }
-    first.set(c.id, c);
-    kept.push(c);
-  }
-  return kept;
-}

@@ -1,12 +1,14 @@
 // Reads a golden-set file (JSONL, YAML, JSON or CSV) into a GoldenSet. A bad row is reported at
-// its line and skipped; the other rows are kept.
+// its line and skipped; the other rows are kept. Rows go to the set as they are read (JSONL line
+// by line, CSV record by record), and a large set packs them (pack.ts).
 
 import { parse as parseCsv, type Options as CsvOptions } from "csv-parse/sync";
 import { yamlErrorMessage, yamlErrorMessages } from "../yaml-errors.js";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
-import { caseFromRow, dedupeCases, isPlainObject } from "./cases.js";
+import { caseFromRow, isPlainObject } from "./cases.js";
 import type { GoldenCase, GoldenSet } from "./model.js";
+import { collectGolden } from "./pack.js";
 
 export type GoldenFormat = "jsonl" | "yaml" | "json" | "csv";
 
@@ -24,42 +26,71 @@ export function goldenFormatOf(path: string): GoldenFormat | undefined {
   return undefined;
 }
 
-export function parseGoldenFile(path: string, text: string): ParsedGolden {
+/**
+ * `content`: the file's text, or its UTF-8 bytes (already checked to be UTF-8). JSON Lines with
+ * `\n` line ends are read from the bytes a line at a time, so a large set is never one string.
+ */
+export function parseGoldenFile(path: string, content: string | Uint8Array): ParsedGolden {
   const diagnostics: Diagnostic[] = [];
   const format = goldenFormatOf(path);
-  let cases: GoldenCase[] = [];
+  const collector = collectGolden(path, diagnostics, { packable: format !== "yaml" });
+  const add = (c: GoldenCase) => collector.add(c);
+  if (format === "jsonl" && typeof content !== "string" && !content.includes(0x0d)) {
+    fromJsonLines(path, linesOfBytes(content), add, diagnostics);
+    return { set: collector.finish(), diagnostics };
+  }
+  const text = typeof content === "string" ? content : new TextDecoder("utf-8").decode(content);
   // A BOM (Windows editors) is not part of the JSON/YAML text; JSON.parse rejects it.
   const normalized = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, "\n");
   switch (format) {
     case "jsonl":
-      cases = fromJsonLines(path, normalized, diagnostics);
+      fromJsonLines(path, linesOfText(normalized), add, diagnostics);
       break;
     case "yaml":
-      cases = fromYaml(path, normalized, diagnostics);
+      fromYaml(path, normalized, add, diagnostics);
       break;
     case "json":
-      cases = fromJson(path, normalized, diagnostics);
+      fromJson(path, normalized, add, diagnostics);
       break;
     case "csv":
-      cases = fromCsv(path, normalized, diagnostics);
+      fromCsv(path, normalized, add, diagnostics);
       break;
     default:
       diagnostics.push(problem(path, 1, 1, "unsupported golden-set file type; use .jsonl, .yml, .yaml, .json or .csv", "golden-format"));
   }
-  return { set: { file: path, cases: dedupeCases(cases, diagnostics) }, diagnostics };
+  return { set: collector.finish(), diagnostics };
 }
 
 function problem(file: string, line: number, column: number, message: string, rule = "golden-syntax"): Diagnostic {
   return { file, line, column, severity: "error", message, rule };
 }
 
-function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
-  const cases: GoldenCase[] = [];
-  // Line by line without an array of every line: a large set holds its text and its cases only.
-  for (let start = 0, line = 1; start < text.length; line++) {
+/** The lines of a text split on `\n`, without an array of them all. */
+function* linesOfText(text: string): Generator<string> {
+  for (let start = 0; start < text.length; ) {
     const end = text.indexOf("\n", start);
-    const raw = text.slice(start, end === -1 ? text.length : end);
+    yield text.slice(start, end === -1 ? text.length : end);
     start = end === -1 ? text.length : end + 1;
+  }
+}
+
+/** The lines of UTF-8 bytes split on `\n` (after a BOM), each decoded on its own. */
+function* linesOfBytes(content: Uint8Array): Generator<string> {
+  const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end === -1 ? bytes.length : end;
+    yield bytes.toString("utf8", start, stop);
+    start = stop + 1;
+  }
+}
+
+function fromJsonLines(file: string, lines: Iterable<string>, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
+  // Line by line: each row goes to the set as it is read.
+  let line = 0;
+  for (const raw of lines) {
+    line++;
     if (raw.trim() === "") continue;
     let row: unknown;
     try {
@@ -74,9 +105,8 @@ function fromJsonLines(file: string, text: string, diagnostics: Diagnostic[]): G
       continue;
     }
     const c = caseFromRow(row, { file, line }, diagnostics);
-    if (c) cases.push(c);
+    if (c) add(c);
   }
-  return cases;
 }
 
 function isJson(text: string): boolean {
@@ -88,14 +118,14 @@ function isJson(text: string): boolean {
   }
 }
 
-function fromJson(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+function fromJson(file: string, text: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
     const { line, column } = lineCol(text, jsonErrorOffset(e as Error, text));
     diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}`));
-    return [];
+    return;
   }
   // JSON is YAML, so the YAML parser gives each row's line; values still come from JSON.parse.
   const lineCounter = new LineCounter();
@@ -104,12 +134,12 @@ function fromJson(file: string, text: string, diagnostics: Diagnostic[]): Golden
   const rows = rowsOf(value);
   if (!rows) {
     diagnostics.push(problem(file, 1, 1, "a JSON golden set must be an array of rows or an object with a \"cases\" array"));
-    return [];
+    return;
   }
-  return collect(file, rows, (i) => lineOfNode(itemNodes?.[i], lineCounter), diagnostics);
+  collect(file, rows, (i) => lineOfNode(itemNodes?.[i], lineCounter), add, diagnostics);
 }
 
-function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+function fromYaml(file: string, text: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
   const lineCounter = new LineCounter();
   // merge: `<<: *defaults` rows are common in YAML test sets (js-yaml, yaml.v3 and PyYAML apply them).
   const doc = parseDocument(text, { lineCounter, merge: true });
@@ -118,23 +148,23 @@ function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): Golden
       const pos = lineCounter.linePos(e.pos[0]);
       diagnostics.push(problem(file, pos.line, pos.col, message));
     }
-    return [];
+    return;
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
     diagnostics.push(problem(file, 1, 1, `cannot read YAML: ${yamlErrorMessage((e as Error).message)}`));
-    return [];
+    return;
   }
-  if (value === null || value === undefined) return [];
+  if (value === null || value === undefined) return;
   const rows = rowsOf(value);
   if (!rows) {
     diagnostics.push(problem(file, 1, 1, "a YAML golden set must be a list of rows or a mapping with a \"cases\" list"));
-    return [];
+    return;
   }
   const nodes = rowNodes(doc.contents);
-  return collect(file, rows, (i) => lineOfNode(nodes?.[i], lineCounter), diagnostics);
+  collect(file, rows, (i) => lineOfNode(nodes?.[i], lineCounter), add, diagnostics);
 }
 
 /**
@@ -143,10 +173,9 @@ function fromYaml(file: string, text: string, diagnostics: Diagnostic[]): Golden
  * where the record starts (an unclosed quote at the quote that opened it, not at the end of the
  * file), and parsing resumes on the next line to find every other error and row.
  */
-function fromCsv(file: string, text: string, diagnostics: Diagnostic[]): GoldenCase[] {
+function fromCsv(file: string, text: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  const cases: GoldenCase[] = [];
   let columns: string[] | undefined;
   // 1-based line of the text where the current pass starts.
   let from = 1;
@@ -176,7 +205,7 @@ function fromCsv(file: string, text: string, diagnostics: Diagnostic[]): GoldenC
           // csv-parse reports the line a record ends on; quoted values can span lines.
           const spanned = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
           const c = csvCase(file, record, offset + info.lines - spanned, diagnostics);
-          if (c) cases.push(c);
+          if (c) add(c);
           return null;
         },
       } as unknown as CsvOptions);
@@ -203,7 +232,6 @@ function fromCsv(file: string, text: string, diagnostics: Diagnostic[]): GoldenC
       }
     }
   }
-  return cases;
 }
 
 function lineText(text: string, lineStarts: number[], line: number): string {
@@ -256,13 +284,11 @@ function lineOfNode(node: Node | undefined, lineCounter: LineCounter): number {
   return node?.range ? lineCounter.linePos(node.range[0]).line : 1;
 }
 
-function collect(file: string, rows: unknown[], lineOf: (index: number) => number, diagnostics: Diagnostic[]): GoldenCase[] {
-  const cases: GoldenCase[] = [];
+function collect(file: string, rows: unknown[], lineOf: (index: number) => number, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
   rows.forEach((row, i) => {
     const c = caseFromRow(row, { file, line: lineOf(i) }, diagnostics);
-    if (c) cases.push(c);
+    if (c) add(c);
   });
-  return cases;
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { PromptOpsConfig } from "../config/model.js";
 import { sortDiagnostics, type Diagnostic, type Severity } from "../diagnostics.js";
 import { goldenCandidates } from "../golden/locate.js";
-import type { GoldenSet } from "../golden/model.js";
+import { eachCase, removedCases as removedGoldenCases, type GoldenSet } from "../golden/model.js";
 import { buildScorers } from "../scorers/index.js";
 import { checkBump, versionProblem } from "../versions/bump.js";
 import { idTagProblem } from "../versions/tags.js";
@@ -128,7 +128,7 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
     at(prompt.positions.golden, 1, "error", "missing-golden", `golden set "${prompt.golden}" not found (looked for ${looked.join(", ")})`);
   } else if (!golden && ws.goldenPaths.has(prompt.path)) {
     // The golden file exists but could not be read: its own error, at its line, says why.
-  } else if (!golden || golden.cases.length === 0) {
+  } else if (!golden || golden.size === 0) {
     const why = golden ? `its golden set ${golden.file} has no cases` : "it has no golden set";
     at(1, 1, config.gates.requireGolden ? "error" : "warning", "missing-golden",
       `prompt "${prompt.id}" cannot be evaluated: ${why} (add testData, promptops.golden, or ${goldenCandidates({ path: prompt.path }, config)[0] ?? "a golden file"})`);
@@ -147,7 +147,7 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
     // gh-models fills `{{a.b}}` from a key written `a.b`, and the renderer offers it as a path too.
     const hasValue = (vars: Record<string, unknown>, name: string) =>
       vars[name] !== undefined || (prompt.format === "github" && Object.keys(vars).some((k) => k.startsWith(`${name}.`)));
-    for (const c of golden.cases) {
+    for (const c of eachCase(golden)) {
       const lacking = needed.filter((name) => !hasValue(c.vars, name));
       if (lacking.length === 0) continue;
       out.push({
@@ -189,7 +189,7 @@ export function lintPrompt(prompt: Prompt, ctx: LintContext): Diagnostic[] {
   const temperature = prompt.parameters.temperature;
   const { gates } = config;
   const adaptive = gates.adaptive !== false && gates.maxRepeats > config.providers.repeats && gates.maxRegression !== undefined && gates.ignoreNoise;
-  if (golden && golden.cases.length > 0 && typeof temperature === "number" && temperature > 0 && config.providers.repeats === 1 && !adaptive) {
+  if (golden && golden.size > 0 && typeof temperature === "number" && temperature > 0 && config.providers.repeats === 1 && !adaptive) {
     at(prompt.positions.model, 1, "warning", "single-sample",
       `temperature ${temperature} with one sample per case and gates.adaptive off: score deltas are mostly sampling noise; turn on gates.adaptive, set providers.repeats (3 or more) or temperature 0`);
   }
@@ -205,8 +205,7 @@ const MAX_REMOVED_LISTED = 10;
  * cannot silently drop a failing case, and lint says so first. Reported at the head's golden set.
  */
 function removedCases(prompt: Prompt, baseGolden: GoldenSet, golden: GoldenSet | undefined, ws: Workspace): Diagnostic[] {
-  const headIds = new Set(golden?.cases.map((c) => c.id) ?? []);
-  const removed = baseGolden.cases.filter((c) => !headIds.has(c.id));
+  const removed = removedGoldenCases(baseGolden, golden);
   if (removed.length === 0) return [];
   const listed = removed.slice(0, MAX_REMOVED_LISTED).map((c) => `"${c.id}" (${c.source.file}:${c.source.line} on the base)`);
   const more = removed.length - listed.length;

@@ -134,7 +134,9 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
       parsedGolden.set(file, undefined);
       continue;
     }
-    const { set, diagnostics } = parseGoldenFile(file, blob.text);
+    // From the bytes when the reader kept them: a large JSON Lines set is never decoded whole.
+    const { set, diagnostics } = parseGoldenFile(file, blob.bytes ?? blob.text);
+    goldenBlobs.delete(file);
     ws.diagnostics.push(...diagnostics);
     parsedGolden.set(file, set);
   }

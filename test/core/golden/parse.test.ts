@@ -13,12 +13,12 @@ describe("parseGoldenFile", () => {
     ].join("\n");
     const { set, diagnostics } = parseGoldenFile("evals/t.golden.jsonl", text);
     expect(set.file).toBe("evals/t.golden.jsonl");
-    expect(set.cases.map((c) => [c.id, c.vars, c.expected, c.source.line])).toEqual([
+    expect(set.slice().map((c) => [c.id, c.vars, c.expected, c.source.line])).toEqual([
       ["refund", { ticket: "I want my money back" }, "refund", 1],
       [caseIdFor({ ticket: "App crashes" }), { ticket: "App crashes" }, "bug", 3],
       [caseIdFor({ ticket: "Login fails" }), { ticket: "Login fails" }, undefined, 6],
     ]);
-    expect(set.cases[2]!.assert).toEqual([{ type: "contains", value: "login" }]);
+    expect(set.slice()[2]!.assert).toEqual([{ type: "contains", value: "login" }]);
     expect(diagnostics.map((d) => [d.line, d.rule, d.severity])).toEqual([
       [4, "golden-syntax", "error"],
       [5, "golden-row", "error"],
@@ -39,7 +39,7 @@ describe("parseGoldenFile", () => {
   it("reports duplicate ids and identical rows, keeping the first", () => {
     const text = ['{"id": "a", "x": 1}', '{"id": "a", "x": 2}', '{"x": 3}', '{"x": 3, "expected": "y"}'].join("\n");
     const { set, diagnostics } = parseGoldenFile("g.jsonl", text);
-    expect(set.cases.map((c) => c.source.line)).toEqual([1, 3]);
+    expect(set.slice().map((c) => c.source.line)).toEqual([1, 3]);
     expect(diagnostics.map((d) => [d.line, d.rule])).toEqual([
       [2, "golden-duplicate-id"],
       [4, "golden-duplicate-id"],
@@ -51,36 +51,36 @@ describe("parseGoldenFile", () => {
     const list = "- ticket: refund please\n  expected: refund\n- id: two\n  vars:\n    ticket: crash\n";
     const a = parseGoldenFile("g.yml", list);
     expect(a.diagnostics).toEqual([]);
-    expect(a.set.cases.map((c) => [c.id, c.source.line])).toEqual([
+    expect(a.set.slice().map((c) => [c.id, c.source.line])).toEqual([
       [caseIdFor({ ticket: "refund please" }), 1],
       ["two", 3],
     ]);
     const wrapped = "cases:\n  - vars: { q: hi }\n    expected: 42\n  - 7\n";
     const b = parseGoldenFile("g.yaml", wrapped);
-    expect(b.set.cases).toEqual([{ id: caseIdFor({ q: "hi" }), vars: { q: "hi" }, expected: "42", source: { file: "g.yaml", line: 2 } }]);
+    expect(b.set.slice()).toEqual([{ id: caseIdFor({ q: "hi" }), vars: { q: "hi" }, expected: "42", source: { file: "g.yaml", line: 2 } }]);
     expect(b.diagnostics.map((d) => [d.line, d.rule])).toEqual([[4, "golden-row"]]);
   });
 
   it("reports YAML syntax errors and wrong top-level shapes", () => {
     expect(parseGoldenFile("g.yml", "- a: 1\n- b: [\n").diagnostics[0]).toMatchObject({ rule: "golden-syntax", severity: "error" });
     expect(parseGoldenFile("g.yml", "just: a mapping\n").diagnostics[0]!.message).toMatch(/must be a list/);
-    expect(parseGoldenFile("g.yml", "").set.cases).toEqual([]);
+    expect(parseGoldenFile("g.yml", "").set.slice()).toEqual([]);
   });
 
   it("reads JSON arrays and {cases}, and reports invalid JSON at its line", () => {
     const json = '[\n  {"q": "a", "expected": "A"},\n  {"q": "b"}\n]\n';
-    expect(parseGoldenFile("g.json", json).set.cases.map((c) => c.source.line)).toEqual([2, 3]);
+    expect(parseGoldenFile("g.json", json).set.slice().map((c) => c.source.line)).toEqual([2, 3]);
     const wrapped = '{"cases": [{"id": 1, "vars": {"q": "x"}, "expected": {"answer": 1}}]}';
-    expect(parseGoldenFile("g.json", wrapped).set.cases[0]).toMatchObject({ id: "1", expected: '{"answer":1}' });
+    expect(parseGoldenFile("g.json", wrapped).set.slice()[0]).toMatchObject({ id: "1", expected: '{"answer":1}' });
     const bad = parseGoldenFile("g.json", '[\n  {"q": "a"},\n  {"q": }\n]');
-    expect(bad.set.cases).toEqual([]);
+    expect(bad.set.slice()).toEqual([]);
     expect(bad.diagnostics[0]).toMatchObject({ line: 3, rule: "golden-syntax" });
   });
 
   it("reads CSV with a header row: expected, id, vars.x and plain columns; ragged rows reported", () => {
     const csv = ['id,vars.ticket,tone,expected', 'r1,"Refund, please",calm,refund', 'r2,"Multi', 'line",angry,', "r3,too,few", "", "r4,x,y,z"].join("\n");
     const { set, diagnostics } = parseGoldenFile("g.csv", csv);
-    expect(set.cases).toEqual([
+    expect(set.slice()).toEqual([
       { id: "r1", vars: { id: "r1", ticket: "Refund, please", tone: "calm" }, expected: "refund", source: { file: "g.csv", line: 2 } },
       { id: "r2", vars: { id: "r2", ticket: "Multi\nline", tone: "angry" }, source: { file: "g.csv", line: 3 } },
       { id: "r4", vars: { id: "r4", ticket: "x", tone: "y" }, expected: "z", source: { file: "g.csv", line: 7 } },
@@ -93,7 +93,7 @@ describe("parseGoldenFile", () => {
   it("reports an unclosed CSV quote where it opened, every other error, and keeps the rows around them", () => {
     const csv = ["ticket,expected", "hello,a", '"bad " quote,b', "fine,c", "", 'x,"open', "more,e", "last,y"].join("\n");
     const { set, diagnostics } = parseGoldenFile("g.csv", csv);
-    expect(set.cases.map((c) => [c.vars.ticket, c.source.line])).toEqual([
+    expect(set.slice().map((c) => [c.vars.ticket, c.source.line])).toEqual([
       ["hello", 2],
       ["fine", 4],
       ["more", 7],
@@ -119,13 +119,13 @@ describe("parseGoldenFile", () => {
     ]) {
       const { set, diagnostics } = parseGoldenFile(path, text);
       expect(diagnostics).toEqual([]);
-      expect(set.cases.map((c) => c.vars)).toEqual([{ ticket: "a" }]);
+      expect(set.slice().map((c) => c.vars)).toEqual([{ ticket: "a" }]);
     }
   });
 
   it("names the trailing comma when a JSONL row was copied out of a JSON array", () => {
     const { set, diagnostics } = parseGoldenFile("g.jsonl", '{"ticket": "a", "expected": "b"},\n{"ticket": "c"}\n');
-    expect(set.cases.map((c) => c.vars)).toEqual([{ ticket: "c" }]);
+    expect(set.slice().map((c) => c.vars)).toEqual([{ ticket: "c" }]);
     expect(diagnostics).toEqual([
       expect.objectContaining({ line: 1, column: 33, rule: "golden-syntax", message: expect.stringMatching(/remove the trailing comma/) }),
     ]);
@@ -135,7 +135,7 @@ describe("parseGoldenFile", () => {
     const text = ["defaults: &d", "  tier: pro", "cases:", "  - vars:", "      <<: *d", "      ticket: one", "  - ticket: two", "    <<: *d"].join("\n");
     const { set, diagnostics } = parseGoldenFile("g.yaml", text);
     expect(diagnostics).toEqual([]);
-    expect(set.cases.map((c) => [c.vars, c.source.line])).toEqual([
+    expect(set.slice().map((c) => [c.vars, c.source.line])).toEqual([
       [{ tier: "pro", ticket: "one" }, 4],
       [{ tier: "pro", ticket: "two" }, 7],
     ]);
@@ -145,7 +145,7 @@ describe("parseGoldenFile", () => {
     const text = '\uFEFFticket,expected\r\n"line one\r\nline two",ok\r\n"say ""hi""",fine\r\n';
     const { set, diagnostics } = parseGoldenFile("g.csv", text);
     expect(diagnostics).toEqual([]);
-    expect(set.cases.map((c) => [c.vars, c.expected, c.source.line])).toEqual([
+    expect(set.slice().map((c) => [c.vars, c.expected, c.source.line])).toEqual([
       [{ ticket: "line one\nline two" }, "ok", 2],
       [{ ticket: 'say "hi"' }, "fine", 4],
     ]);
@@ -155,7 +155,7 @@ describe("parseGoldenFile", () => {
 describe("a YAML golden set nested without end", () => {
   it("is one error that says so, not a stack overflow", () => {
     const { set, diagnostics } = parseGoldenFile("g.yml", `- vars: { q: a }\n- vars: { q: ${"[".repeat(5000)}${"]".repeat(5000)} }\n`);
-    expect(set.cases).toEqual([]);
+    expect(set.slice()).toEqual([]);
     expect(diagnostics).toEqual([expect.objectContaining({ file: "g.yml", line: 2, severity: "error", message: "the YAML is nested too deeply to read (flatten it)" })]);
   });
 });

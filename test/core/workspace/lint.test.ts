@@ -187,7 +187,12 @@ describe("golden set files: size and encoding", () => {
     const text = `${rows.join("\n")}\n`;
     expect(Buffer.byteLength(text)).toBeGreaterThan(1024 * 1024);
     const ws = await loadWorkspace(memoryTree({ "p.prompt.yml": prompt, "p.golden.jsonl": text }), DEFAULT_CONFIG);
-    expect(ws.golden.get("p.prompt.yml")?.cases).toHaveLength(10_000);
+    const golden = ws.golden.get("p.prompt.yml")!;
+    expect(golden.size).toBe(10_000);
+    expect(golden.slice(9_998)).toEqual([
+      { id: "case-9998", vars: { id: "case-9998", ticket: `ticket 9998: the export job fails with code ${9998 % 97} `.repeat(3) }, source: { file: "p.golden.jsonl", line: 9_999 } },
+      { id: "case-9999", vars: { id: "case-9999", ticket: `ticket 9999: the export job fails with code ${9999 % 97} `.repeat(3) }, source: { file: "p.golden.jsonl", line: 10_000 } },
+    ]);
     expect(ws.diagnostics).toEqual([]);
   });
 

@@ -81,12 +81,12 @@ describe("loadWorkspace", () => {
         ["prompts/b.prompt.yml", "prompts/b.golden.csv"],
       ]),
     );
-    expect(ws.golden.get("prompts/a.prompt.yml")!.cases.map((c) => c.id)).toEqual(["one"]);
-    expect(ws.golden.get("prompts/b.prompt.yml")!.cases[0]).toMatchObject({ vars: { ticket: "hello" }, expected: "hi" });
-    expect(ws.golden.get("prompts/c.prompt.yml")).toEqual({
-      file: "prompts/c.prompt.yml",
-      cases: [{ id: caseIdFor({ ticket: "inline" }), vars: { ticket: "inline" }, source: { file: "prompts/c.prompt.yml", line: 9 } }],
-    });
+    expect(ws.golden.get("prompts/a.prompt.yml")!.slice().map((c) => c.id)).toEqual(["one"]);
+    expect(ws.golden.get("prompts/b.prompt.yml")!.slice()[0]).toMatchObject({ vars: { ticket: "hello" }, expected: "hi" });
+    expect(ws.golden.get("prompts/c.prompt.yml")!.file).toBe("prompts/c.prompt.yml");
+    expect(ws.golden.get("prompts/c.prompt.yml")!.slice()).toEqual([
+      { id: caseIdFor({ ticket: "inline" }), vars: { ticket: "inline" }, source: { file: "prompts/c.prompt.yml", line: 9 } },
+    ]);
     expect(ws.golden.has("prompts/none.prompt.yml")).toBe(false);
     // Golden sets are kept as cases, not also as text: a large one would be held twice.
     expect(ws.sources.has("evals/a.jsonl")).toBe(false);
@@ -100,7 +100,7 @@ describe("loadWorkspace", () => {
     };
     const ws = await loadWorkspace(memoryTree(files), DEFAULT_CONFIG);
     expect([...ws.prompts.keys()]).toEqual(["prompts/ok.prompt.yml"]);
-    expect(ws.golden.get("prompts/ok.prompt.yml")!.cases).toHaveLength(1);
+    expect(ws.golden.get("prompts/ok.prompt.yml")!.slice()).toHaveLength(1);
     const where = ws.diagnostics.map((d) => `${d.file}:${d.line}`);
     expect(where).toContain("prompts/ok.golden.jsonl:2");
     expect(where.some((w) => w.startsWith("prompts/bad.prompt.yml:"))).toBe(true);
