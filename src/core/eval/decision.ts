@@ -3,7 +3,7 @@
 // prompts of one review so that many harmless prompts do not add up to a red review.
 
 import type { DeltaJudgement, PromptComparison } from "./model.js";
-import { bootstrapMeans, normalCdf, normalQuantile, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
+import { bootstrapMeans, mean, normalCdf, normalQuantile, pairedDeltas, percentile, seededRandom, standardDeviation } from "./stats.js";
 
 /**
  * Error rate of each one-sided decision, and of the review's "regression" verdict across its
@@ -50,12 +50,12 @@ export function judgeDelta(comparison: PromptComparison, tolerance: number, alph
  * `repeats` is only reported; `seed` makes the bootstrap the same on every rerun.
  */
 export function judgePairedDeltas(
-  deltas: readonly number[],
+  deltas: ArrayLike<number>,
   tolerance: number,
   { seed, repeats = 1, alphaShare = 1 }: { seed: string; repeats?: number; alphaShare?: number },
 ): DeltaJudgement | undefined {
   if (deltas.length === 0) return undefined;
-  const delta = deltas.reduce((a, b) => a + b, 0) / deltas.length;
+  const delta = mean(deltas)!;
   const standardError = standardDeviation(deltas) / Math.sqrt(deltas.length);
   const alpha = ALPHA * alphaShare;
   const testZ = normalQuantile(1 - alpha);
@@ -112,8 +112,8 @@ export interface LevelJudgement {
  * `below` when the upper one-sided bound is under the minimum (the evidence shows it), `meets`
  * when the lower bound reaches it, `inconclusive` otherwise. Bootstrapped over cases, seeded.
  */
-export function judgeLevel(values: readonly number[], minimum: number, seed: string): LevelJudgement {
-  const value = values.reduce((a, b) => a + b, 0) / values.length;
+export function judgeLevel(values: ArrayLike<number>, minimum: number, seed: string): LevelJudgement {
+  const value = mean(values)!;
   const means = bootstrapMeans(values, { random: seededRandom(seed) });
   const low = percentile(means, ALPHA * 100) as number;
   const high = percentile(means, (1 - ALPHA) * 100) as number;

@@ -96,19 +96,22 @@ function corrected(comparisons: readonly PromptComparison[], judge: (c: PromptCo
  * large golden set folds the cases a report does not show; they are paired entry by entry, as
  * the comparison pairs their scores).
  */
-export function passDeltas(comparison: PromptComparison): number[] {
-  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined || !c.base || !c.head ? [] : [(c.head.pass ? 1 : 0) - (c.base.pass ? 1 : 0)]));
+export function passDeltas(comparison: PromptComparison): Float64Array {
   const base = comparison.base?.folded;
   const head = comparison.head?.folded;
+  const pairs = base && head ? Math.min(base.count, head.count) : 0;
+  const deltas = new Float64Array(comparison.cases.length + pairs);
+  let n = 0;
+  for (const c of comparison.cases) if (c.delta !== undefined && c.base && c.head) deltas[n++] = (c.head.pass ? 1 : 0) - (c.base.pass ? 1 : 0);
   if (base && head) {
     const scored = (flags: number) => (flags & FOLDED_SCORED) !== 0 && (flags & FOLDED_ERRORED) === 0;
-    for (let i = 0; i < Math.min(base.count, head.count); i++) {
+    for (let i = 0; i < pairs; i++) {
       const b = base.flags[i]!;
       const h = head.flags[i]!;
-      if (scored(b) && scored(h)) deltas.push((h & FOLDED_PASS ? 1 : 0) - (b & FOLDED_PASS ? 1 : 0));
+      if (scored(b) && scored(h)) deltas[n++] = (h & FOLDED_PASS ? 1 : 0) - (b & FOLDED_PASS ? 1 : 0);
     }
   }
-  return deltas;
+  return deltas.subarray(0, n);
 }
 
 function checkPrompt(
@@ -151,7 +154,7 @@ function checkPrompt(
   // Levels of the head alone, judged like the delta: by their one-sided bounds when ignoreNoise
   // is on, so a small golden set neither fails nor clears a prompt on luck.
   const scored = scoredOutcomes(head);
-  const level = (gate: "minScore" | "minPassRate", values: number[], minimum: number, label: string, show: (v: number) => string) => {
+  const level = (gate: "minScore" | "minPassRate", values: ArrayLike<number>, minimum: number, label: string, show: (v: number) => string) => {
     if (!gates.ignoreNoise) {
       const passed = mean(values)! >= minimum - EPSILON;
       add(gate, passed, `${label} ${show(mean(values)!)} ${passed ? ">=" : "<"} minimum ${show(minimum)}`);

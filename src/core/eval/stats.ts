@@ -16,10 +16,10 @@ import {
   type SideResult,
 } from "./model.js";
 
-export function mean(values: readonly number[]): number | undefined {
+export function mean(values: ArrayLike<number>): number | undefined {
   if (values.length === 0) return undefined;
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
   return sum / values.length;
 }
 
@@ -124,32 +124,40 @@ export function erroredCount(side: SideCases): number {
   return errored;
 }
 
+// Per-case figures of a whole side or comparison are typed arrays of their exact length: a folded
+// side holds up to one entry per case of a 100,000-case set, and arrays grown by `push` would
+// copy themselves over and over at the end of every run.
+
 /** Score and pass (1 or 0) of every scored case of a side, listed or folded: what score and pass-rate gates judge. */
-export function scoredOutcomes(side: SideCases): { scores: number[]; passes: number[] } {
-  const scores: number[] = [];
-  const passes: number[] = [];
+export function scoredOutcomes(side: SideCases): { scores: Float64Array; passes: Float64Array } {
+  const folded = side.folded;
+  const scores = new Float64Array(side.cases.length + (folded?.count ?? 0));
+  const passes = new Float64Array(scores.length);
+  let n = 0;
   for (const c of side.cases) {
     if (!isScored(c)) continue;
-    scores.push(c.score);
-    passes.push(c.pass ? 1 : 0);
+    scores[n] = c.score;
+    passes[n++] = c.pass ? 1 : 0;
   }
-  const folded = side.folded;
   if (folded) {
     for (let i = 0; i < folded.count; i++) {
       const flags = folded.flags[i]!;
       if ((flags & FOLDED_SCORED) === 0 || flags & FOLDED_ERRORED) continue;
-      scores.push(folded.score[i]!);
-      passes.push(flags & FOLDED_PASS ? 1 : 0);
+      scores[n] = folded.score[i]!;
+      passes[n++] = flags & FOLDED_PASS ? 1 : 0;
     }
   }
-  return { scores, passes };
+  return { scores: scores.subarray(0, n), passes: passes.subarray(0, n) };
 }
 
 /** Every paired delta of a comparison: its listed cases', then its folded pairs'. */
-export function pairedDeltas(comparison: Pick<PromptComparison, "cases" | "folded">): number[] {
-  const deltas = comparison.cases.flatMap((c) => (c.delta === undefined ? [] : [c.delta]));
-  if (comparison.folded) for (const d of comparison.folded.deltas) deltas.push(d);
-  return deltas;
+export function pairedDeltas(comparison: Pick<PromptComparison, "cases" | "folded">): Float64Array {
+  const folded = comparison.folded?.deltas;
+  const deltas = new Float64Array(comparison.cases.length + (folded?.length ?? 0));
+  let n = 0;
+  for (const c of comparison.cases) if (c.delta !== undefined) deltas[n++] = c.delta;
+  if (folded) deltas.set(folded, n);
+  return deltas.subarray(0, n + (folded?.length ?? 0));
 }
 
 /** Tokens the side used, listed or folded cases. */
@@ -251,7 +259,7 @@ export interface BootstrapOptions {
  * Percentile bootstrap of the mean of paired deltas (head - base per case). With no deltas
  * the interval is [0, 0]; callers decide how much data is enough to trust it.
  */
-export function pairedBootstrap(deltas: readonly number[], options: BootstrapOptions): ConfidenceInterval {
+export function pairedBootstrap(deltas: ArrayLike<number>, options: BootstrapOptions): ConfidenceInterval {
   const level = options.level ?? 0.95;
   if (deltas.length === 0) return { low: 0, high: 0, level };
   const sorted = bootstrapMeans(deltas, options);
@@ -260,7 +268,7 @@ export function pairedBootstrap(deltas: readonly number[], options: BootstrapOpt
 }
 
 /** The sorted resampled means of the paired deltas (empty for no deltas). */
-export function bootstrapMeans(deltas: readonly number[], options: Omit<BootstrapOptions, "level">): number[] {
+export function bootstrapMeans(deltas: ArrayLike<number>, options: Omit<BootstrapOptions, "level">): number[] {
   const iterations = Math.max(1, Math.floor(options.iterations ?? 2000));
   const n = deltas.length;
   if (n === 0) return [];
@@ -280,11 +288,11 @@ export function bootstrapMeans(deltas: readonly number[], options: Omit<Bootstra
 }
 
 /** Sample standard deviation; 0 for fewer than two values. */
-export function standardDeviation(values: readonly number[]): number {
+export function standardDeviation(values: ArrayLike<number>): number {
   const m = mean(values);
   if (m === undefined || values.length < 2) return 0;
   let sum = 0;
-  for (const v of values) sum += (v - m) ** 2;
+  for (let i = 0; i < values.length; i++) sum += (values[i]! - m) ** 2;
   return Math.sqrt(sum / (values.length - 1));
 }
 
