@@ -2,10 +2,10 @@
 // tree on disk, and the paths changed between two revisions.
 
 import { execFile, spawn } from "node:child_process";
-import { access, readdir, readFile, realpath } from "node:fs/promises";
+import { access, open, readdir, readFile, realpath, stat, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import pLimit from "p-limit";
-import { blobFromBytes, type ChangedPath, type FileBlob, type TreeReader } from "../core/files.js";
+import { blobFromBytes, MAX_FILE_BYTES, type ChangedPath, type FileBlob, type TreeReader } from "../core/files.js";
 import { UsageError } from "./io.js";
 
 const MAX_OUTPUT = 512 * 1024 * 1024;
@@ -207,7 +207,38 @@ export function workingTree(cwd: string): TreeReader {
       );
       return new Map(entries);
     },
+    async stream(path, options = {}) {
+      try {
+        const target = await outsideRoot(realpath(cwd), join(cwd, path));
+        if (target !== undefined) return { kind: "outside", target };
+        const { size } = await stat(join(cwd, path));
+        if (size > (options.maxBytes ?? MAX_FILE_BYTES)) return { kind: "too-large", size };
+        // Opened before it is returned, so a file that vanished now reads as missing, like `read`.
+        const file = await open(join(cwd, path));
+        return { kind: "stream", size, chunks: readChunks(file) };
+      } catch {
+        return { kind: "missing" };
+      }
+    },
   };
+}
+
+/**
+ * A file's bytes in chunks read into one reused buffer: each chunk is valid until the next is
+ * asked for (the golden parser copies what it keeps). A read stream would allocate a new buffer
+ * per chunk, garbage outside the heap that V8 lets pile up to tens of megabytes.
+ */
+async function* readChunks(file: FileHandle, size = 64 * 1024): AsyncGenerator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(size);
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await file.close();
+  }
 }
 
 async function walk(root: string, rel: string): Promise<string[]> {

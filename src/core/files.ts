@@ -46,7 +46,17 @@ export interface TreeReader {
   list(): Promise<string[]>;
   /** Reads many files at once; every requested path is present in the result. */
   read(paths: readonly string[], options?: ReadOptions): Promise<Map<string, FileBlob>>;
+  /**
+   * Reads one file as a stream of byte chunks, so a large file (a JSON Lines golden set) is parsed
+   * as it arrives and never held whole. Optional: without it such a file is `read`. The file's size
+   * is checked against `maxBytes` before it is opened; the chunks are not checked for UTF-8. A
+   * chunk may be overwritten once the next one is asked for: a reader keeps copies, not chunks.
+   */
+  stream?(path: string, options?: ReadOptions): Promise<FileStream>;
 }
+
+/** An opened file's chunks, or why it was not opened (as `read` would say it). */
+export type FileStream = { kind: "stream"; size: number; chunks: AsyncIterable<Uint8Array> } | Exclude<FileBlob, { kind: "text" | "binary" }>;
 
 export interface ReadOptions {
   /** Files larger than this are `too-large` (default MAX_FILE_BYTES; golden sets use `golden.maxBytes`). */

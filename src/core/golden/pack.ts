@@ -169,7 +169,8 @@ class PackedLines {
     const text = this.pending.join("\n");
     if (scratch.length < text.length * 3) scratch = Buffer.allocUnsafeSlow(text.length * 3);
     const length = scratch.write(text, "utf8");
-    this.chunks.push(deflateRawSync(scratch.subarray(0, length), { level: 1 }));
+    // Copied to its own size: zlib returns a view of a 16 KB output buffer.
+    this.chunks.push(Buffer.from(deflateRawSync(scratch.subarray(0, length), { level: 1 })));
     this.pending = [];
     this.pendingChars = 0;
   }

@@ -5,7 +5,9 @@
 import { parse as parseCsv, type Options as CsvOptions } from "csv-parse/sync";
 import { yamlErrorMessage, yamlErrorMessages } from "../yaml-errors.js";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { isUtf8 } from "node:buffer";
 import type { Diagnostic } from "../diagnostics.js";
+import { firstInvalidUtf8, type FileBlob } from "../files.js";
 import { caseFromRow, isPlainObject } from "./cases.js";
 import type { GoldenCase, GoldenSet } from "./model.js";
 import { collectGolden } from "./pack.js";
@@ -89,24 +91,82 @@ function* linesOfBytes(content: Uint8Array): Generator<string> {
 function fromJsonLines(file: string, lines: Iterable<string>, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
   // Line by line: each row goes to the set as it is read.
   let line = 0;
-  for (const raw of lines) {
-    line++;
-    if (raw.trim() === "") continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(raw);
-    } catch (e) {
-      const column = jsonErrorOffset(e as Error, raw) + 1;
-      // A row copied out of a JSON array keeps its separator; say so instead of "unexpected character".
-      const hint = /[}\]"\d]\s*,\s*$/.test(raw) && isJson(raw.replace(/,\s*$/, ""))
-        ? "; remove the trailing comma: JSONL has one JSON value per line and nothing between lines"
-        : "";
-      diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}${hint}`));
-      continue;
+  for (const raw of lines) jsonLine(file, raw, ++line, add, diagnostics);
+}
+
+/**
+ * A JSON Lines golden file read from its chunks as they arrive: the file is never held whole
+ * (memory holds one chunk, a line that spans chunks, and the packed set). Lines end at `\n`,
+ * `\r\n` or `\r`, as in a file read whole. A NUL byte or bytes that are not UTF-8 make the file
+ * unreadable, as `blobFromBytes` would: `unreadable` says where, and no set is returned.
+ */
+export async function parseGoldenStream(
+  path: string,
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<ParsedGolden | { unreadable: Extract<FileBlob, { kind: "binary" }> }> {
+  const diagnostics: Diagnostic[] = [];
+  const collector = collectGolden(path, diagnostics, { packable: true });
+  const add = (c: GoldenCase) => collector.add(c);
+  let line = 0;
+  let size = 0;
+  /** Lines ended by `\n` so far (where bytes that are not UTF-8 are reported, as for a whole file). */
+  let newlines = 0;
+  let unreadableAt: { line: number; column: number } | "nul" | undefined;
+  /** Bytes of the line not yet ended, from earlier chunks. */
+  let carry: Buffer[] = [];
+  const onLine = (bytes: Buffer) => {
+    if (unreadableAt) return;
+    if (line === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (bytes.includes(0)) {
+      unreadableAt = "nul";
+      return;
     }
-    const c = caseFromRow(row, { file, line }, diagnostics);
-    if (c) add(c);
+    if (!isUtf8(bytes)) {
+      unreadableAt = { line: newlines + 1, column: firstInvalidUtf8(bytes)?.column ?? 1 };
+      return;
+    }
+    // `\r\n` ends the line; a lone `\r` ends one too.
+    let text = bytes.toString("utf8");
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    for (const piece of text.includes("\r") ? text.split("\r") : [text]) jsonLine(path, piece, ++line, add, diagnostics);
+  };
+  for await (const chunk of chunks) {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    size += bytes.length;
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+      const piece = bytes.subarray(start, end);
+      onLine(carry.length > 0 ? Buffer.concat([...carry, piece]) : piece);
+      newlines++;
+      carry = [];
+      start = end + 1;
+    }
+    // Copied: the rest of this chunk must not keep the whole chunk alive.
+    if (start < bytes.length) carry.push(Buffer.from(bytes.subarray(start)));
+    if (unreadableAt) break;
   }
+  if (!unreadableAt && carry.length > 0) onLine(Buffer.concat(carry));
+  if (unreadableAt) return { unreadable: { kind: "binary", size, ...(unreadableAt === "nul" ? {} : { invalidUtf8: unreadableAt }) } };
+  return { set: collector.finish(), diagnostics };
+}
+
+/** One line of a JSON Lines golden set: its row added, or the problem reported at its line. */
+function jsonLine(file: string, raw: string, line: number, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
+  if (raw.trim() === "") return;
+  let row: unknown;
+  try {
+    row = JSON.parse(raw);
+  } catch (e) {
+    const column = jsonErrorOffset(e as Error, raw) + 1;
+    // A row copied out of a JSON array keeps its separator; say so instead of "unexpected character".
+    const hint = /[}\]"\d]\s*,\s*$/.test(raw) && isJson(raw.replace(/,\s*$/, ""))
+      ? "; remove the trailing comma: JSONL has one JSON value per line and nothing between lines"
+      : "";
+    diagnostics.push(problem(file, line, column, `invalid JSON: ${jsonErrorText(e as Error)}${hint}`));
+    return;
+  }
+  const c = caseFromRow(row, { file, line }, diagnostics);
+  if (c) add(c);
 }
 
 function isJson(text: string): boolean {

@@ -9,7 +9,7 @@ import { formatBytes, unreadableReason, type FileBlob, type TreeReader } from ".
 import { parseTestData } from "../golden/inline.js";
 import { goldenCandidates } from "../golden/locate.js";
 import type { GoldenSet } from "../golden/model.js";
-import { parseGoldenFile } from "../golden/parse.js";
+import { goldenFormatOf, parseGoldenFile, parseGoldenStream } from "../golden/parse.js";
 import { partialNameOf, promptFormatOf } from "../prompts/formats.js";
 import type { Prompt } from "../prompts/model.js";
 import { parsePromptBlob } from "../prompts/parse.js";
@@ -125,9 +125,24 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     if (found !== undefined) ws.goldenPaths.set(path, found);
   }
   const goldenFiles = [...new Set(ws.goldenPaths.values())];
-  const goldenBlobs = goldenFiles.length > 0 ? await tree.read(goldenFiles, { maxBytes: config.golden.maxBytes }) : new Map<string, FileBlob>();
+  // JSON Lines files are streamed where the reader can: a large set is never in memory whole.
+  const streamed = new Set(tree.stream ? goldenFiles.filter((f) => goldenFormatOf(f) === "jsonl") : []);
+  const whole = goldenFiles.filter((f) => !streamed.has(f));
+  const goldenBlobs = whole.length > 0 ? await tree.read(whole, { maxBytes: config.golden.maxBytes }) : new Map<string, FileBlob>();
   const parsedGolden = new Map<string, GoldenSet | undefined>();
   for (const file of goldenFiles) {
+    if (streamed.has(file)) {
+      const opened = await tree.stream!(file, { maxBytes: config.golden.maxBytes });
+      const parsed = opened.kind === "stream" ? await parseGoldenStream(file, opened.chunks) : { unreadable: opened };
+      if ("unreadable" in parsed) {
+        ws.diagnostics.push(unreadableGolden(file, parsed.unreadable, config.golden.maxBytes));
+        parsedGolden.set(file, undefined);
+      } else {
+        ws.diagnostics.push(...parsed.diagnostics);
+        parsedGolden.set(file, parsed.set);
+      }
+      continue;
+    }
     const blob = goldenBlobs.get(file) ?? { kind: "missing" };
     if (blob.kind !== "text") {
       ws.diagnostics.push(unreadableGolden(file, blob, config.golden.maxBytes));

@@ -1,0 +1,108 @@
+// JSON Lines golden sets read from the working tree are streamed: parsed chunk by chunk as the
+// file is read, never held whole. Whatever the chunks, the result must be what reading the whole
+// file gives: the same cases, lines, problems, and the same refusals of files that are not text.
+
+import { rmSync } from "node:fs";
+import { workingTree } from "../../../src/cli/git.js";
+import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
+import { blobFromBytes, memoryTree, type TreeReader } from "../../../src/core/files.js";
+import { parseGoldenFile, parseGoldenStream } from "../../../src/core/golden/parse.js";
+import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
+import { tempDir, writeFiles } from "../../cli/git-fixture.js";
+
+const encode = (text: string) => new TextEncoder().encode(text);
+
+/** The bytes in chunks of `size`, which cut through lines, CRLF pairs and multi-byte characters. */
+async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** The same, through one buffer overwritten for every chunk, as the working tree reads a file. */
+async function* reused(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(size);
+  for (let i = 0; i < bytes.length; i += size) {
+    const chunk = bytes.subarray(i, i + size);
+    buffer.fill(0x7b).set(chunk);
+    yield buffer.subarray(0, chunk.length);
+  }
+}
+
+const sample = [
+  '\ufeff{"id": "a", "vars": {"ticket": "café ☕ 🚀"}}',
+  "",
+  '{"ticket": "oops", }',
+  '{"id": "b", "vars": {"ticket": "second"}}',
+  '{"id": "a", "vars": {"ticket": "again"}}',
+  "   ",
+  '{"ticket": "last line, no newline"}',
+].join("\r\n");
+
+describe("streamed JSON Lines golden sets", () => {
+  it("give the cases and problems of the whole file, however the chunks cut it", async () => {
+    for (const text of [sample, sample.replace(/\r\n/g, "\n"), sample.replace(/\r\n/g, "\r"), `${sample}\r\n`]) {
+      const whole = parseGoldenFile("g.jsonl", text);
+      for (const size of [1, 2, 3, 5, 64, 1 << 16]) {
+        const streamed = await parseGoldenStream("g.jsonl", chunked(encode(text), size));
+        if ("unreadable" in streamed) throw new Error(`unreadable at chunk size ${size}`);
+        expect(streamed.set.slice()).toEqual(whole.set.slice());
+        expect(streamed.diagnostics).toEqual(whole.diagnostics);
+        const fromReused = await parseGoldenStream("g.jsonl", reused(encode(text), size));
+        expect("set" in fromReused && fromReused.set.slice()).toEqual(whole.set.slice());
+      }
+    }
+  });
+
+  it("refuse a file with bytes that are not UTF-8 at the place a whole read names, or with a NUL byte", async () => {
+    const bad = new Uint8Array([...encode('{"a": 1}\n{"b": "x'), 0xff, ...encode('"}\n{"c": 3}\n')]);
+    const whole = blobFromBytes(bad, 1 << 20);
+    expect(whole).toEqual({ kind: "binary", size: bad.length, invalidUtf8: { line: 2, column: 9 } });
+    for (const size of [1, 4, 1024]) {
+      expect(await parseGoldenStream("g.jsonl", chunked(bad, size))).toMatchObject({ unreadable: { kind: "binary", invalidUtf8: { line: 2, column: 9 } } });
+    }
+    const nul = encode('{"a": 1}\n{"b": "\u0000"}\n');
+    expect(await parseGoldenStream("g.jsonl", chunked(nul, 3))).toEqual({ unreadable: { kind: "binary", size: nul.length } });
+  });
+
+  describe("from the working tree", () => {
+    let dir: string;
+    const prompt = "name: p\nmodel: openai/gpt-4o-mini\nmessages:\n  - role: user\n    content: \"{{ticket}}\"\n";
+    const rows = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: `case-${i}`, vars: { ticket: `ticket ${i} ✓` } }));
+    beforeAll(() => {
+      dir = tempDir();
+      writeFiles(dir, {
+        "p.prompt.yml": prompt,
+        "p.golden.jsonl": `\ufeff${rows.join("\r\n")}\r\n{"ticket": 1, }\r\n`,
+        "q.prompt.yml": prompt,
+        "q.golden.jsonl": new Uint8Array([...encode('{"ticket": "ok"}\n{"ticket": "'), 0xc3, 0x28, ...encode('"}\n')]),
+      });
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("are streamed, not read whole, and load as a whole read loads them", async () => {
+      const tree = workingTree(dir);
+      const asked: string[] = [];
+      const watched: TreeReader = { ...tree, read: (paths, options) => (asked.push(...paths), tree.read(paths, options)) };
+      const streamed = await loadWorkspace(watched, DEFAULT_CONFIG);
+      expect(asked).not.toContain("p.golden.jsonl");
+
+      const files = Object.fromEntries(await Promise.all(["p.prompt.yml", "q.prompt.yml"].map(async (p) => [p, prompt] as const)));
+      const text = (await tree.read(["p.golden.jsonl"])).get("p.golden.jsonl")!;
+      const whole = await loadWorkspace(memoryTree({ ...files, "p.golden.jsonl": text.kind === "text" ? `\ufeff${text.text}` : "" }), DEFAULT_CONFIG);
+      expect(streamed.golden.get("p.prompt.yml")!.slice()).toEqual(whole.golden.get("p.prompt.yml")!.slice());
+      expect(streamed.golden.get("p.prompt.yml")!.size).toBe(5000);
+      const golden = (ws: typeof streamed, file: string) => ws.diagnostics.filter((d) => d.file === file);
+      expect(golden(streamed, "p.golden.jsonl")).toEqual(golden(whole, "p.golden.jsonl"));
+      expect(golden(streamed, "p.golden.jsonl")).toMatchObject([{ line: 5001, rule: "golden-syntax" }]);
+      // Bytes that are not UTF-8: refused at their place, the other prompt's set still read.
+      expect(golden(streamed, "q.golden.jsonl")).toMatchObject([{ line: 2, column: 13, rule: "golden-encoding" }]);
+      expect(streamed.golden.has("q.prompt.yml")).toBe(false);
+    });
+
+    it("over golden.maxBytes are refused before they are opened, with the limit and the key", async () => {
+      const config = { ...DEFAULT_CONFIG, golden: { ...DEFAULT_CONFIG.golden, maxBytes: 1024 } };
+      const ws = await loadWorkspace(workingTree(dir), config);
+      expect(ws.diagnostics.filter((d) => d.file === "p.golden.jsonl")).toMatchObject([{ rule: "golden-too-large", message: expect.stringContaining("golden.maxBytes") }]);
+      expect(await workingTree(dir).stream!("missing.jsonl")).toEqual({ kind: "missing" });
+    });
+  });
+});
