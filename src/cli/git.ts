@@ -110,7 +110,45 @@ export function gitTree(cwd: string, ref: string): TreeReader {
       });
       return result;
     },
+    async stream(path, options = {}) {
+      if (path.includes("\n") || path === "") return { kind: "missing" };
+      if (ref.startsWith("-")) return { kind: "missing" };
+      const object = `${ref}:${path}`;
+      let size: number;
+      try {
+        // Type and size first, so a blob over the limit is never read.
+        const [type, bytes] = await Promise.all([git(cwd, ["cat-file", "-t", object]), git(cwd, ["cat-file", "-s", object])]);
+        if (type.trim() !== "blob") return { kind: "missing" };
+        size = Number(bytes.trim());
+      } catch {
+        return { kind: "missing" };
+      }
+      if (size > (options.maxBytes ?? MAX_FILE_BYTES)) return { kind: "too-large", size };
+      return { kind: "stream", size, chunks: blobChunks(cwd, object) };
+    },
   };
+}
+
+/** A blob's bytes as `git cat-file blob` writes them; a git that fails part-way throws, never ends the file short. */
+async function* blobChunks(cwd: string, object: string): AsyncGenerator<Uint8Array> {
+  const child = spawn("git", ["cat-file", "blob", object], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const closed = new Promise<number | null>((resolve, reject) => {
+    child.on("error", (e) => reject(gitError(cwd, ["cat-file"], e, stderr)));
+    child.on("close", resolve);
+  });
+  let finished = false;
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    finished = true;
+    const code = await closed;
+    if (code !== 0) throw gitError(cwd, ["cat-file"], new Error(`exit code ${code}`), stderr);
+  } finally {
+    // A reader that stopped early (a file found not to be text) ends git too.
+    if (!finished) child.kill();
+    closed.catch(() => undefined);
+  }
 }
 
 /** One `git cat-file --batch` process for many objects; returns a blob per request, in order. */

@@ -3,12 +3,12 @@
 // file gives: the same cases, lines, problems, and the same refusals of files that are not text.
 
 import { rmSync } from "node:fs";
-import { workingTree } from "../../../src/cli/git.js";
+import { gitTree, workingTree } from "../../../src/cli/git.js";
 import { DEFAULT_CONFIG } from "../../../src/core/config/model.js";
 import { blobFromBytes, memoryTree, type TreeReader } from "../../../src/core/files.js";
 import { parseGoldenFile, parseGoldenStream } from "../../../src/core/golden/parse.js";
 import { loadWorkspace } from "../../../src/core/workspace/workspace.js";
-import { tempDir, writeFiles } from "../../cli/git-fixture.js";
+import { tempDir, tempRepo, writeFiles } from "../../cli/git-fixture.js";
 
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -96,6 +96,28 @@ describe("streamed JSON Lines golden sets", () => {
       // Bytes that are not UTF-8: refused at their place, the other prompt's set still read.
       expect(golden(streamed, "q.golden.jsonl")).toMatchObject([{ line: 2, column: 13, rule: "golden-encoding" }]);
       expect(streamed.golden.has("q.prompt.yml")).toBe(false);
+    });
+
+    it("are streamed from a git revision too (review between refs), as a whole read gives them", async () => {
+      const repo = tempRepo();
+      try {
+        const rows = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: `r${i}`, vars: { ticket: `t ${i}` } }));
+        repo.write({ "p.prompt.yml": prompt, "p.golden.jsonl": `${rows.join("\n")}\n` });
+        const first = repo.commit("first");
+        repo.write({ "p.golden.jsonl": "{}\n" });
+        repo.commit("second");
+        const tree = gitTree(repo.dir, first);
+        const asked: string[] = [];
+        const ws = await loadWorkspace({ ...tree, read: (paths, options) => (asked.push(...paths), tree.read(paths, options)) }, DEFAULT_CONFIG);
+        expect(asked).not.toContain("p.golden.jsonl");
+        const golden = ws.golden.get("p.prompt.yml")!;
+        expect(golden.size).toBe(3000);
+        expect(golden.slice(2999)).toEqual([{ id: "r2999", vars: { ticket: "t 2999" }, source: { file: "p.golden.jsonl", line: 3000 } }]);
+        expect(await tree.stream!("p.golden.jsonl", { maxBytes: 100 })).toMatchObject({ kind: "too-large" });
+        expect(await tree.stream!("nope.jsonl")).toEqual({ kind: "missing" });
+      } finally {
+        repo.cleanup();
+      }
     });
 
     it("over golden.maxBytes are refused before they are opened, with the limit and the key", async () => {
