@@ -95,8 +95,9 @@ function fromJsonLines(file: string, lines: Iterable<string>, add: (c: GoldenCas
 }
 
 /**
- * A JSON Lines golden file read from its chunks as they arrive: the file is never held whole
- * (memory holds one chunk, a line that spans chunks, and the packed set). Lines end at `\n`,
+ * A JSON Lines or CSV golden file read from its chunks as they arrive: the file is never held
+ * whole (memory holds one chunk, a line that spans chunks or a stretch of CSV records, and the
+ * packed set). Lines end at `\n`,
  * `\r\n` or `\r`, as in a file read whole. A NUL byte or bytes that are not UTF-8 make the file
  * unreadable, as `blobFromBytes` would: `unreadable` says where, and no set is returned.
  */
@@ -107,6 +108,7 @@ export async function parseGoldenStream(
   const diagnostics: Diagnostic[] = [];
   const collector = collectGolden(path, diagnostics, { packable: true });
   const add = (c: GoldenCase) => collector.add(c);
+  const csv = goldenFormatOf(path) === "csv" ? csvLines(path, add, diagnostics) : undefined;
   let line = 0;
   let size = 0;
   /** Lines ended by `\n` so far (where bytes that are not UTF-8 are reported, as for a whole file). */
@@ -128,7 +130,11 @@ export async function parseGoldenStream(
     // `\r\n` ends the line; a lone `\r` ends one too.
     let text = bytes.toString("utf8");
     if (text.endsWith("\r")) text = text.slice(0, -1);
-    for (const piece of text.includes("\r") ? text.split("\r") : [text]) jsonLine(path, piece, ++line, add, diagnostics);
+    for (const piece of text.includes("\r") ? text.split("\r") : [text]) {
+      line++;
+      if (csv) csv.line(piece);
+      else jsonLine(path, piece, line, add, diagnostics);
+    }
   };
   for await (const chunk of chunks) {
     const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -146,6 +152,7 @@ export async function parseGoldenStream(
     if (unreadableAt) break;
   }
   if (!unreadableAt && carry.length > 0) onLine(Buffer.concat(carry));
+  if (!unreadableAt) csv?.end();
   if (unreadableAt) return { unreadable: { kind: "binary", size, ...(unreadableAt === "nul" ? {} : { invalidUtf8: unreadableAt }) } };
   return { set: collector.finish(), diagnostics };
 }
@@ -234,37 +241,60 @@ function fromYaml(file: string, text: string, add: (c: GoldenCase) => void, diag
  * file), and parsing resumes on the next line to find every other error and row.
  */
 function fromCsv(file: string, text: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): void {
+  csvText(file, text, add, diagnostics, { firstLine: 1 });
+}
+
+/** Where a CSV file's reading is: its header once read, and the file line a piece of text starts on. */
+interface CsvState {
+  columns?: string[];
+  /** 1-based line of the file where the text given next starts. */
+  firstLine: number;
+  /** A broken header row stops the reading, as it does for the whole file. */
+  stopped?: boolean;
+}
+
+/**
+ * Parses CSV text that starts on `state.firstLine` of its file (the whole file, or a stretch of it
+ * that starts where a record starts). Returns false when a quoted value was still open at the
+ * end of the text: read whole, the file might close it further on, so the stretch was cut in the
+ * wrong place (the streaming reader then reads on and tries again with a longer stretch).
+ */
+function csvText(file: string, text: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[], state: CsvState): boolean {
+  if (state.stopped) return true;
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  let columns: string[] | undefined;
+  // File lines before this text.
+  const before = state.firstLine - 1;
+  let closed = true;
   // 1-based line of the text where the current pass starts.
   let from = 1;
   while (from <= lineStarts.length) {
     const chunk = text.slice(lineStarts[from - 1]!);
     const offset = from - 1;
+    const header = state.columns === undefined;
     let lastEnd = 0;
     try {
       parseCsv(chunk, {
         columns:
-          columns ??
-          ((header: string[]) => {
+          state.columns ??
+          ((row: string[]) => {
             const seen = new Set<string>();
-            for (const h of header) {
-              if (seen.has(h)) diagnostics.push(problem(file, from, 1, `duplicate column "${h}" in the header row`));
+            for (const h of row) {
+              if (seen.has(h)) diagnostics.push(problem(file, before + from, 1, `duplicate column "${h}" in the header row`));
               seen.add(h);
             }
-            columns = header.map((h) => h.trim());
-            return columns;
+            state.columns = row.map((h) => h.trim());
+            return state.columns;
           }),
         info: true,
         raw: true,
         skip_empty_lines: true,
-        bom: from === 1,
+        bom: before === 0 && from === 1,
         on_record: ({ record, raw, info }: { record: Record<string, string>; raw: string; info: { lines: number } }) => {
           lastEnd = info.lines;
           // csv-parse reports the line a record ends on; quoted values can span lines.
           const spanned = raw.replace(/^\n+/, "").replace(/\n$/, "").split("\n").length - 1;
-          const c = csvCase(file, record, offset + info.lines - spanned, diagnostics);
+          const c = csvCase(file, record, before + offset + info.lines - spanned, diagnostics);
           if (c) add(c);
           return null;
         },
@@ -272,26 +302,75 @@ function fromCsv(file: string, text: string, add: (c: GoldenCase) => void, diagn
       break;
     } catch (e) {
       const err = e as Error & { code?: string; lines?: number };
-      if (columns === undefined) {
-        diagnostics.push(problem(file, offset + (err.lines ?? 1), 1, csvMessage(err.message)));
+      if (state.columns === undefined) {
+        diagnostics.push(problem(file, before + offset + (err.lines ?? 1), 1, csvMessage(err.message)));
+        state.stopped = true;
         break;
       }
       // The broken record starts on the first non-empty line after the last good one (or the header).
-      const headerLines = from === 1 ? 1 : 0;
+      const headerLines = header ? 1 : 0;
       let recordStart = Math.max(lastEnd, headerLines) + 1;
       while (recordStart < lineStarts.length && lineText(text, lineStarts, offset + recordStart).trim() === "") recordStart++;
       const line = offset + recordStart;
       if (err.code === "CSV_QUOTE_NOT_CLOSED") {
+        closed = false;
         const column = openingQuoteColumn(lineText(text, lineStarts, line));
-        diagnostics.push(problem(file, line, column, `invalid CSV: a quoted value opened here is never closed (add the closing ")`));
+        diagnostics.push(problem(file, before + line, column, `invalid CSV: a quoted value opened here is never closed (add the closing ")`));
         from = line + 1;
       } else {
         const at = err.lines !== undefined ? offset + err.lines : line;
-        diagnostics.push(problem(file, at, 1, csvMessage(err.message)));
+        diagnostics.push(problem(file, before + at, 1, csvMessage(err.message)));
         from = Math.max(at, line) + 1;
       }
     }
   }
+  return closed;
+}
+
+/** Characters of CSV lines gathered before a stretch is parsed (more when a cut fell inside a quoted value). */
+const CSV_STRETCH_CHARS = 64 * 1024;
+
+/**
+ * A CSV file read a line at a time: lines are gathered into stretches that end where a record
+ * ends (an even number of quotes so far) and each stretch is parsed as the whole file would parse
+ * it, so memory holds one stretch however long the file.
+ */
+function csvLines(file: string, add: (c: GoldenCase) => void, diagnostics: Diagnostic[]): { line(text: string): void; end(): void } {
+  const state: CsvState = { firstLine: 1 };
+  let lines: string[] = [];
+  let chars = 0;
+  let quotes = 0;
+  let enough = CSV_STRETCH_CHARS;
+  const parse = (last: boolean) => {
+    const cases: GoldenCase[] = [];
+    const found: Diagnostic[] = [];
+    const { columns, stopped } = state;
+    if (!csvText(file, `${lines.join("\n")}\n`, (c) => cases.push(c), found, state) && !last) {
+      // A quoted value open at the cut may close further on: read on and parse a longer stretch.
+      state.columns = columns;
+      state.stopped = stopped;
+      enough = chars * 2;
+      return;
+    }
+    for (const c of cases) add(c);
+    diagnostics.push(...found);
+    state.firstLine += lines.length;
+    lines = [];
+    chars = 0;
+    quotes = 0;
+    enough = CSV_STRETCH_CHARS;
+  };
+  return {
+    line(text) {
+      lines.push(text);
+      chars += text.length + 1;
+      for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
+      if (chars >= enough && quotes % 2 === 0) parse(false);
+    },
+    end() {
+      if (lines.length > 0) parse(true);
+    },
+  };
 }
 
 function lineText(text: string, lineStarts: number[], line: number): string {

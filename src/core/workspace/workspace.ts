@@ -125,8 +125,8 @@ export async function loadWorkspace(tree: TreeReader, config: PromptOpsConfig, o
     if (found !== undefined) ws.goldenPaths.set(path, found);
   }
   const goldenFiles = [...new Set(ws.goldenPaths.values())];
-  // JSON Lines files are streamed where the reader can: a large set is never in memory whole.
-  const streamed = new Set(tree.stream ? goldenFiles.filter((f) => goldenFormatOf(f) === "jsonl") : []);
+  // JSON Lines and CSV files are streamed where the reader can: a large set is never in memory whole.
+  const streamed = new Set(tree.stream ? goldenFiles.filter((f) => goldenFormatOf(f) === "jsonl" || goldenFormatOf(f) === "csv") : []);
   const whole = goldenFiles.filter((f) => !streamed.has(f));
   const goldenBlobs = whole.length > 0 ? await tree.read(whole, { maxBytes: config.golden.maxBytes }) : new Map<string, FileBlob>();
   const parsedGolden = new Map<string, GoldenSet | undefined>();

@@ -52,6 +52,44 @@ describe("streamed JSON Lines golden sets", () => {
     }
   });
 
+  it("give CSV files the records and problems of the whole file, across stretches and quoted lines", async () => {
+    const row = (i: number) =>
+      i % 97 === 5
+        ? `r${i},"multi\nline ""${i}"", with comma",calm`
+        : i % 331 === 7
+          ? `r${i},"bad " quote,x`
+          : i % 401 === 9
+            ? `r${i},too,many,fields`
+            : `r${i},ticket ${i} ✓,${i % 2 ? "calm" : "angry"}`;
+    const body = Array.from({ length: 6000 }, (_, i) => row(i));
+    const files = [
+      `id,vars.ticket,tone\n${body.join("\n")}\n`,
+      `\ufeffid,vars.ticket,tone\r\n${body.join("\r\n")}`,
+      // A quote never closed in the middle: the rest of the file is one broken record, as read whole.
+      `id,vars.ticket,tone\n${body.slice(0, 3000).join("\n")}\nr-open,"never closed,x\n${body.slice(3000).join("\n")}\n`,
+      // A broken row with an odd number of quotes, then a value opened and not closed for a few
+      // hundred rows: counting quotes, a cut there looks like the end of a record but is not.
+      `id,vars.ticket,tone\n${body.slice(0, 3000).join("\n")}\nr-odd,"bad " quote "x,y\nr-open,"opens here,x\n${"plain,row,z\n".repeat(9000)}closes",y,z\n${body.slice(3000).join("\n")}\n`,
+      // A quoted value spanning far more than a stretch.
+      `id,vars.ticket,tone\nlong,"${"a line\n".repeat(20000)}end",calm\n${body.slice(0, 100).join("\n")}\n`,
+      "a,a,b\n1,2,3\n",
+      "",
+    ];
+    for (const text of files) {
+      const whole = parseGoldenFile("g.csv", text);
+      for (const size of [7, 4096]) {
+        const streamed = await parseGoldenStream("g.csv", chunked(encode(text), size));
+        if ("unreadable" in streamed) throw new Error("unreadable");
+        expect(streamed.diagnostics).toEqual(whole.diagnostics);
+        expect(streamed.set.size).toBe(whole.set.size);
+        expect(streamed.set.slice()).toEqual(whole.set.slice());
+      }
+    }
+    expect(parseGoldenFile("g.csv", files[0]!).set.size).toBeGreaterThan(5900);
+    // The open quote swallows the records up to the next quote; streamed, the same ones.
+    expect(parseGoldenFile("g.csv", files[2]!).set.size).toBeLessThan(parseGoldenFile("g.csv", files[0]!).set.size);
+  });
+
   it("refuse a file with bytes that are not UTF-8 at the place a whole read names, or with a NUL byte", async () => {
     const bad = new Uint8Array([...encode('{"a": 1}\n{"b": "x'), 0xff, ...encode('"}\n{"c": 3}\n')]);
     const whole = blobFromBytes(bad, 1 << 20);
