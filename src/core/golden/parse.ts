@@ -365,7 +365,9 @@ function csvLines(file: string, add: (c: GoldenCase) => void, diagnostics: Diagn
       lines.push(text);
       chars += text.length + 1;
       for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) quotes++;
-      if (chars >= enough && quotes % 2 === 0) parse(false);
+      // An even quote count is only a hint (a stray `27" monitor` makes it odd for good): past
+      // twice the size the stretch is tried anyway, and a cut inside a quoted value is read past.
+      if ((chars >= enough && quotes % 2 === 0) || chars >= 2 * enough) parse(false);
     },
     end() {
       if (lines.length > 0) parse(true);

@@ -70,6 +70,8 @@ describe("streamed JSON Lines golden sets", () => {
       // A broken row with an odd number of quotes, then a value opened and not closed for a few
       // hundred rows: counting quotes, a cut there looks like the end of a record but is not.
       `id,vars.ticket,tone\n${body.slice(0, 3000).join("\n")}\nr-odd,"bad " quote "x,y\nr-open,"opens here,x\n${"plain,row,z\n".repeat(9000)}closes",y,z\n${body.slice(3000).join("\n")}\n`,
+      // A stray quote inside an unquoted value: the quote count stays odd for the rest of the file.
+      `id,vars.ticket,tone\nr-stray,the 27" monitor flickers,calm\n${body.join("\n")}\n`,
       // A quoted value spanning far more than a stretch.
       `id,vars.ticket,tone\nlong,"${"a line\n".repeat(20000)}end",calm\n${body.slice(0, 100).join("\n")}\n`,
       "a,a,b\n1,2,3\n",
